@@ -1,0 +1,90 @@
+// SourceFile, Diagnostics and the rendering of CLI.md:
+//   path:LINE:COL: error: MESSAGE
+//   <the source line>
+//   <spaces, with the line's tabs kept so the caret lines up>^
+#include "lang/syntax/source.hpp"
+
+#include <algorithm>
+
+namespace pm::lang {
+
+SourceFile::SourceFile(std::string path, std::string text)
+    : path_(std::move(path)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::uint32_t offset = 0; offset < text_.size(); ++offset) {
+    if (text_[offset] == '\n') line_starts_.push_back(offset + 1);
+  }
+}
+
+LineColumn SourceFile::locate(std::uint32_t offset) const {
+  offset = std::min<std::uint32_t>(offset, static_cast<std::uint32_t>(text_.size()));
+  // The last line start not after the offset.
+  auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  std::size_t line_index = static_cast<std::size_t>(after - line_starts_.begin()) - 1;
+  return {static_cast<int>(line_index) + 1,
+          static_cast<int>(offset - line_starts_[line_index]) + 1};
+}
+
+std::string_view SourceFile::line_text(int line) const {
+  if (line < 1 || static_cast<std::size_t>(line) > line_starts_.size()) return {};
+  std::size_t begin = line_starts_[static_cast<std::size_t>(line) - 1];
+  std::size_t end = static_cast<std::size_t>(line) < line_starts_.size()
+                        ? line_starts_[static_cast<std::size_t>(line)] - 1
+                        : text_.size();
+  std::string_view text = std::string_view(text_).substr(begin, end - begin);
+  if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+  return text;
+}
+
+void Diagnostics::error(SourceRange range, std::string message) {
+  items_.push_back({Severity::Error, range, std::move(message)});
+}
+void Diagnostics::warning(SourceRange range, std::string message) {
+  items_.push_back({Severity::Warning, range, std::move(message)});
+}
+void Diagnostics::note(SourceRange range, std::string message) {
+  items_.push_back({Severity::Note, range, std::move(message)});
+}
+
+bool Diagnostics::has_errors() const { return error_count() > 0; }
+
+std::size_t Diagnostics::error_count() const {
+  return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
+    return d.severity == Severity::Error;
+  }));
+}
+
+namespace {
+const char* severity_word(Severity severity) {
+  switch (severity) {
+    case Severity::Error: return "error";
+    case Severity::Warning: return "warning";
+    case Severity::Note: return "note";
+  }
+  return "error";
+}
+}  // namespace
+
+std::string render(const SourceFile& file, const Diagnostic& diagnostic) {
+  LineColumn where = file.locate(diagnostic.range.begin);
+  std::string_view line = file.line_text(where.line);
+  std::string out = file.path() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                    ": " + severity_word(diagnostic.severity) + ": " + diagnostic.message + "\n";
+  out.append(line);
+  out += '\n';
+  // Keep tabs from the source line so that the caret sits under the same character on screen.
+  for (int column = 1; column < where.column; ++column) {
+    std::size_t index = static_cast<std::size_t>(column - 1);
+    out += (index < line.size() && line[index] == '\t') ? '\t' : ' ';
+  }
+  out += "^\n";
+  return out;
+}
+
+std::string render_all(const SourceFile& file, const Diagnostics& diagnostics) {
+  std::string out;
+  for (const Diagnostic& diagnostic : diagnostics.all()) out += render(file, diagnostic);
+  return out;
+}
+
+}  // namespace pm::lang

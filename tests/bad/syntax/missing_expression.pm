@@ -1,0 +1,4 @@
+// expect: 3:7: error: expected an expression
+model {
+  x = ;
+}

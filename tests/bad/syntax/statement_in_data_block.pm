@@ -1,0 +1,5 @@
+// expect: 4:3: error: expected a declaration or '}'
+data {
+  int N;
+  N = 3;
+}

@@ -1,0 +1,5 @@
+// expect: 5:1: error: expected a block
+model {
+  x ~ normal(0, 1);
+}
+}

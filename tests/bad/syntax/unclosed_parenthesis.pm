@@ -1,0 +1,4 @@
+// expect: 3:19: error: expected ')'
+model {
+  x = (a + b * (c);
+}

@@ -1,0 +1,6 @@
+// expect: 4:1: error: unterminated block comment
+data {
+}
+/* the model
+model {
+}

@@ -1,0 +1,4 @@
+// expect: 3:3: error: 'vector' needs one size
+data {
+  vector y;
+}

@@ -1,0 +1,62 @@
+// SourceFile (lines and columns) and the rendering of diagnostics (CLI.md).
+#include <doctest/doctest.h>
+
+#include "lang/syntax/parse.hpp"
+#include "lang/syntax/source.hpp"
+
+using namespace pm::lang;
+
+TEST_CASE("locate maps offsets to 1-based lines and columns") {
+  SourceFile file("f.pm", "ab\ncd\n\nx");
+  CHECK(file.locate(0).line == 1);
+  CHECK(file.locate(0).column == 1);
+  CHECK(file.locate(1).column == 2);
+  CHECK(file.locate(2).column == 3);  // the newline itself ends line 1
+  CHECK(file.locate(3).line == 2);
+  CHECK(file.locate(3).column == 1);
+  CHECK(file.locate(6).line == 3);
+  CHECK(file.locate(7).line == 4);
+  CHECK(file.locate(8).column == 2);  // one past the end
+  CHECK(file.line_text(1) == "ab");
+  CHECK(file.line_text(3) == "");
+  CHECK(file.line_text(4) == "x");
+  CHECK(file.line_text(5) == "");
+}
+
+TEST_CASE("render: path:line:col, the source line, a caret under the column") {
+  SourceFile file("model.pm", "data {\n  int N\n}\n");
+  Diagnostic diagnostic{Severity::Error, {14, 14}, "expected ';'"};
+  CHECK(render(file, diagnostic) == "model.pm:2:8: error: expected ';'\n  int N\n       ^\n");
+  diagnostic.severity = Severity::Warning;
+  CHECK(render(file, diagnostic).rfind("model.pm:2:8: warning: ", 0) == 0);
+  diagnostic.severity = Severity::Note;
+  CHECK(render(file, diagnostic).rfind("model.pm:2:8: note: ", 0) == 0);
+}
+
+TEST_CASE("render keeps tabs so that the caret lines up") {
+  SourceFile file("t.pm", "\tx\t= 1");
+  Diagnostic diagnostic{Severity::Error, {3, 3}, "m"};
+  CHECK(render(file, diagnostic) == "t.pm:1:4: error: m\n\tx\t= 1\n\t \t^\n");
+}
+
+TEST_CASE("diagnostics count errors apart from warnings and notes") {
+  Diagnostics diagnostics;
+  diagnostics.warning({0, 0}, "w");
+  diagnostics.note({0, 0}, "n");
+  CHECK(!diagnostics.has_errors());
+  diagnostics.error({0, 0}, "e");
+  CHECK(diagnostics.has_errors());
+  CHECK(diagnostics.error_count() == 1);
+  CHECK(diagnostics.all().size() == 3);
+  SourceFile file("a.pm", "x");
+  CHECK(render_all(file, diagnostics) ==
+        "a.pm:1:1: warning: w\nx\n^\na.pm:1:1: note: n\nx\n^\na.pm:1:1: error: e\nx\n^\n");
+}
+
+TEST_CASE("a syntax error renders as the CLI prints it") {
+  SourceFile file("vae.pm", "model {\n  z ~ normal(0, 1)\n}\n");
+  Diagnostics diagnostics;
+  CHECK(!parse_program(file, diagnostics));
+  CHECK(render_all(file, diagnostics) ==
+        "vae.pm:2:19: error: expected ';' after the statement\n  z ~ normal(0, 1)\n                  ^\n");
+}
