@@ -1,0 +1,47 @@
+// What every subcommand shares: loading a model file (read, parse, check, with diagnostics
+// rendered on stderr), atomic output files, and exit codes (CLI.md).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "lang/check/check.hpp"
+#include "lang/syntax/ast.hpp"
+#include "lang/syntax/source.hpp"
+
+namespace pm::cli {
+
+inline constexpr int kExitSuccess = 0;
+inline constexpr int kExitInferenceFailed = 1;
+inline constexpr int kExitBadInput = 2;  // bad model, data or arguments
+
+// A parsed and checked model. Held by pointer: `checked` points into `program`.
+struct LoadedModel {
+  std::unique_ptr<lang::SourceFile> file;
+  lang::Program program;
+  lang::CheckedProgram checked;
+};
+
+// Reads, parses and checks the model at `path`, printing every diagnostic (errors and
+// warnings) on stderr. Null when the file cannot be read or the model is invalid.
+std::unique_ptr<LoadedModel> load_model(const std::string& path);
+
+// Writes `text` to `path` through a temporary file renamed into place, so that a failure
+// leaves nothing half-written. On failure prints `pm: cannot write ...` and returns false.
+bool write_file_atomically(const std::string& path, const std::string& text);
+
+// The declared type as written: "vector<lower=0>[K]", "array[N] int<lower=1, upper=K>".
+std::string declared_type_text(const lang::TypeSpec& spec);
+// A net as declared: "mlp(8, 128, D, activation = relu, output = sigmoid)".
+std::string net_text(const lang::NetDeclaration& net);
+// One statement on one line: "y ~ normal(theta, sigma)", "target += ...", "mu[i] = ...".
+std::string statement_text(const lang::Stmt& stmt);
+
+// Each subcommand adds itself to the app; its callback stores the exit code.
+void add_check_command(CLI::App& app, int& exit_code);
+void add_graph_command(CLI::App& app, int& exit_code);
+
+}  // namespace pm::cli

@@ -1,0 +1,22 @@
+// The `pm` program: one CLI11 app, one file per subcommand (command_*.cpp), each adding
+// itself through an add_*_command function declared in common.hpp. Exit codes follow CLI.md:
+// 0 success, 1 inference failed, 2 bad model, data or arguments.
+#include <CLI/CLI.hpp>
+
+#include "cli/common.hpp"
+
+
+int main(int argc, char** argv) {
+  CLI::App app{"pm: probabilistic models, from a small language to answers"};
+  app.require_subcommand(1);
+  int exit_code = pm::cli::kExitSuccess;
+  pm::cli::add_check_command(app, exit_code);
+  pm::cli::add_graph_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = app.exit(error);
+    return code == 0 ? pm::cli::kExitSuccess : pm::cli::kExitBadInput;
+  }
+  return exit_code;
+}
