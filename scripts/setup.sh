@@ -13,10 +13,8 @@ packages=(
   libfmt-dev                       # formatting
   libstb-dev                       # PNG output (stb_image_write)
   graphviz                         # rendering `pm graph` output in docs and tests
+  clang libclang-rt-14-dev         # libFuzzer and sanitizer runtimes for the fuzz smoke test
 )
-if [[ "${PM_SETUP_FUZZ:-0}" == 1 ]]; then
-  packages+=(clang libclang-rt-14-dev)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -79,7 +79,7 @@ const auto body_statement_def =
     target_statement | local_declaration | (!misspelled_type >> !block_name >> !bare_block >> simple_statement);
 const auto target_statement_def = target_keyword > plus_equals > expression > statement_end;
 const auto plus_equals_def = x3::string("+=");
-const auto local_declaration_def = (param_keyword >> !lit('{') >> x3::attr(true) > declaration) |
+const auto local_declaration_def = ((param_keyword >> !lit('{') >> x3::attr(true)) > declaration) |
                                    (x3::attr(false) >> declaration);
 const auto simple_statement_def = expression > statement_tail > statement_end;
 const auto statement_end_def = lit(';');
