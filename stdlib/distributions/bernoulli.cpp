@@ -1,0 +1,36 @@
+// bernoulli(n | theta): log p = log theta if n = 1, log(1 - theta) if n = 0; theta in [0, 1].
+#include "stdlib/distributions/kernel_math.hpp"
+#include "stdlib/distributions/registry.hpp"
+
+namespace pm::stdlib::kernels {
+namespace {
+
+using namespace kernel_math;
+
+void bernoulli_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
+  const auto n = arg(call, 0), theta = arg(call, 1);
+  const auto valid = (theta >= 0.0) && (theta <= 1.0);
+  result(out, call.count) = valid.select(
+      (n == 1.0).select(theta.log(), (n == 0.0).select((-theta).log1p(), -infinity)), not_a_number);
+  if (double* d = wanted(partials, 1)) result(d, call.count) = (n == 1.0).select(1.0 / theta, -1.0 / (1.0 - theta));
+}
+
+void bernoulli_sample(const ad::KernelCall& parameters, random::Stream& stream, double* out) {
+  sample_each<1>(parameters, stream, out, [](random::Stream& s, double theta) {
+    if (!(theta >= 0.0 && theta <= 1.0)) return not_a_number;
+    return s.uniform() < theta ? 1.0 : 0.0;
+  });
+}
+
+}  // namespace
+
+extern const DistributionEntry bernoulli_distribution{
+    .name = "bernoulli",
+    .discrete = true,
+    .arg_count = 2,
+    .args = {{{"n", ArgKind::integer}, {"theta"}}},
+    .log_density = kernel_math::zero_partials_outside_support<bernoulli_log_density>,
+    .sample = bernoulli_sample,
+};
+
+}  // namespace pm::stdlib::kernels

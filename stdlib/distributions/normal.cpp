@@ -1,0 +1,70 @@
+// normal(y | mu, sigma): log N(y | mu, sigma) = -z^2/2 - log sigma - log(2 pi)/2,
+// z = (y - mu) / sigma; sigma > 0 and finite, mu finite.
+#include "engine/random/stream.hpp"
+#include "stdlib/distributions/kernel_math.hpp"
+#include "stdlib/distributions/registry.hpp"
+
+namespace pm::stdlib::kernels {
+namespace {
+
+using namespace kernel_math;
+
+void normal_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
+  const auto y = arg(call, 0), mu = arg(call, 1), sigma = arg(call, 2);
+  const auto valid = (sigma > 0.0) && (sigma < infinity) && mu.isFinite();
+  const auto z = (y - mu) / sigma;
+  result(out, call.count) = valid.select(-0.5 * z.square() - sigma.log() - 0.5 * log_two_pi, not_a_number);
+  // d/dy = -z / sigma, d/dmu = z / sigma, d/dsigma = (z^2 - 1) / sigma.
+  if (double* d = wanted(partials, 0)) result(d, call.count) = -z / sigma;
+  if (double* d = wanted(partials, 1)) result(d, call.count) = z / sigma;
+  if (double* d = wanted(partials, 2)) result(d, call.count) = (z.square() - 1.0) / sigma;
+}
+
+// log Phi(+-z) and its partials; `upper` selects the complementary CDF, log Phi(-z).
+void normal_log_tail(const ad::KernelCall& call, double* out, double* const* partials, bool upper) {
+  const double sign = upper ? -1.0 : 1.0;
+  double* d_y = wanted(partials, 0);
+  double* d_mu = wanted(partials, 1);
+  double* d_sigma = wanted(partials, 2);
+  for (std::size_t j = 0; j < call.count; ++j) {
+    const double y = call.args[0].data[j], mu = call.args[1].data[j], sigma = call.args[2].data[j];
+    const bool valid = sigma > 0.0 && sigma < infinity && std::isfinite(mu);
+    const double z = (y - mu) / sigma;
+    out[j] = valid ? log_standard_normal_cdf(sign * z) : not_a_number;
+    // d/dz log Phi(s z) = s * ratio(s z); chain rule through z = (y - mu) / sigma.
+    const double d_z = sign * standard_normal_cdf_log_derivative(sign * z);
+    if (d_y) d_y[j] = d_z / sigma;
+    if (d_mu) d_mu[j] = -d_z / sigma;
+    if (d_sigma) d_sigma[j] = -d_z * z / sigma;
+  }
+}
+
+void normal_log_cdf(const ad::KernelCall& call, double* out, double* const* partials) {
+  normal_log_tail(call, out, partials, false);
+}
+void normal_log_ccdf(const ad::KernelCall& call, double* out, double* const* partials) {
+  normal_log_tail(call, out, partials, true);
+}
+
+void normal_sample(const ad::KernelCall& parameters, random::Stream& stream, double* out) {
+  for (std::size_t j = 0; j < parameters.count; ++j) {
+    const double mu = parameters.args[0].data[j], sigma = parameters.args[1].data[j];
+    const bool valid = sigma > 0.0 && sigma < infinity && std::isfinite(mu);
+    out[j] = valid ? stream.normal(mu, sigma) : not_a_number;
+  }
+}
+
+}  // namespace
+
+extern const DistributionEntry normal_distribution{
+    .name = "normal",
+    .discrete = false,
+    .arg_count = 3,
+    .args = {{{"y"}, {"mu"}, {"sigma"}}},
+    .log_density = kernel_math::zero_partials_outside_support<normal_log_density>,
+    .sample = normal_sample,
+    .log_cdf = normal_log_cdf,
+    .log_ccdf = normal_log_ccdf,
+};
+
+}  // namespace pm::stdlib::kernels
