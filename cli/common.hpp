@@ -43,5 +43,6 @@ std::string statement_text(const lang::Stmt& stmt);
 // Each subcommand adds itself to the app; its callback stores the exit code.
 void add_check_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
+void add_diagnose_command(CLI::App& app, int& exit_code);
 
 }  // namespace pm::cli

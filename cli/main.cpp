@@ -5,13 +5,13 @@
 
 #include "cli/common.hpp"
 
-
 int main(int argc, char** argv) {
   CLI::App app{"pm: probabilistic models, from a small language to answers"};
   app.require_subcommand(1);
   int exit_code = pm::cli::kExitSuccess;
   pm::cli::add_check_command(app, exit_code);
   pm::cli::add_graph_command(app, exit_code);
+  pm::cli::add_diagnose_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

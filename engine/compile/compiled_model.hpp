@@ -1,0 +1,82 @@
+// A model compiled to an autodiff program for its log density (ARCHITECTURE.md decision 2):
+// log p(data, z_continuous; theta) as a function of the unconstrained vector u.
+//
+//   lang::Diagnostics diagnostics;
+//   auto model = compile::compile_model(checked, data, {.include_priors = true,
+//                                                        .include_jacobian = true}, diagnostics);
+//   std::vector<double> gradient(model->dimension());
+//   double lp = model->program->value_and_gradient(u, gradient, model->log_density);
+//
+// The unconstrained layout: one slot per param and continuous latent, in declaration order,
+// contiguous; slot k holds transform.free_size() coordinates from `offset`. Its constrained
+// value (`dims`, the data_set.hpp layout: arrays first, then vector / matrix sizes, first
+// dim fastest) is named element by element for output: "theta[2]", "x[3,1]" (1-based).
+//
+// The log density is the sum of the factor terms (each `~` and `target +=` of the model
+// block, constants included: kernels are normalized), plus the log-Jacobians of the slots
+// when include_jacobian. Without include_priors, the `~` statements on params are left out
+// (maximum likelihood); priors of latents always count. Each term keeps its statement, so a
+// non-finite log density can name the statement it came from (first_non_finite_term).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/ad/program.hpp"
+#include "engine/io/data_set.hpp"
+#include "lang/check/checked_program.hpp"
+#include "lang/syntax/source.hpp"
+#include "stdlib/transforms/transform.hpp"
+
+namespace pm::compile {
+
+struct CompileOptions {
+  bool include_priors = true;    // false: MLE (priors on params left out)
+  bool include_jacobian = true;  // VI and --jacobian: yes; MLE / MAP: no
+};
+
+struct ParameterSlot {
+  std::string name;
+  const lang::Symbol* symbol = nullptr;
+  std::size_t offset = 0;  // first coordinate in the unconstrained vector
+  transforms::Transform transform;
+  std::vector<double> lower_bounds, upper_bounds;  // per element (or one), data_set layout
+  std::vector<std::size_t> dims;                   // constrained value, data_set.hpp layout
+  std::vector<std::string> element_names;          // "theta[2]", one per constrained element
+  ad::Node unconstrained, value, log_jacobian;
+
+  std::size_t free_size() const { return transform.free_size(); }
+};
+
+struct FactorTerm {
+  const lang::Stmt* statement = nullptr;
+  ad::Node value;  // scalar: this statement's whole contribution
+};
+
+struct CompiledModel {
+  std::unique_ptr<ad::Program> program;  // owned by pointer: nodes point at it
+  std::vector<ParameterSlot> slots;
+  std::vector<FactorTerm> terms;
+  ad::Node log_density;  // scalar
+  CompileOptions options;
+
+  std::size_t dimension() const { return program->parameter_count(); }
+  // After a forward pass: the first term whose value is NaN or +-inf (null when all are
+  // finite, e.g. when only a log-Jacobian overflowed).
+  const FactorTerm* first_non_finite_term() const;
+  // Every constrained element of every slot, in layout order ("mu", "theta[1]", ...).
+  std::vector<std::string> constrained_names() const;
+  // After a forward pass: the values of those elements, in the same order.
+  std::vector<double> constrained_values() const;
+};
+
+// Null (with located errors in `diagnostics`: shapes that disagree with the data, functions
+// the engine lacks, unsupported features) when the model cannot be compiled. The result
+// points at symbols and statements: the checked program and its lang::Program must outlive
+// it. The data is copied into the program's constants.
+std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, const io::DataSet& data,
+                                           const CompileOptions& options, lang::Diagnostics& diagnostics);
+
+}  // namespace pm::compile

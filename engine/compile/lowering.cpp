@@ -1,0 +1,309 @@
+// Lowering of names, operators, literals and definitions (lowering.hpp). Indexing is in
+// indexing.cpp, calls in functions.cpp.
+#include "engine/compile/lowering.hpp"
+
+#include <cmath>
+
+#include "engine/io/constant_expression.hpp"
+
+namespace pm::compile {
+namespace {
+
+bool is_container(const lang::Type& type) { return type.is_array() || type.shape != lang::ShapeKind::Scalar; }
+
+tensor::Shape with_event_dims(const std::vector<std::size_t>& dims) {
+  std::vector<tensor::Dim> shape;
+  for (std::size_t k = 0; k < dims.size(); ++k) shape.push_back({tensor::event(static_cast<int>(k)), dims[k]});
+  return tensor::Shape(shape);
+}
+
+// Spare plate numbers for reordering dims (far above any loop's number).
+constexpr int kParkedPlates = 1 << 21;
+
+bool has_plate_dims(const tensor::Shape& shape) {
+  for (const tensor::Dim& dim : shape.dims())
+    if (dim.id.kind != tensor::DimKind::event) return true;
+  return false;
+}
+
+}  // namespace
+
+Lowerer::Lowerer(ad::Program& program, const graph::ModelGraph& graph, const io::DataSet& data, Lowerer* data_lowerer)
+    : program_(program), graph_(graph), data_(data), data_lowerer_(data_lowerer) {}
+
+const lang::Type& Lowerer::type_of(const lang::Expr& expr) const {
+  static const lang::Type unknown = lang::Type::failed();
+  const lang::Type* type = graph_.checked->type_of(expr);
+  return type ? *type : unknown;
+}
+
+ad::Node Lowerer::constant(const tensor::Shape& shape, std::vector<double> values) {
+  return program_.constant(shape, values);
+}
+
+std::int64_t Lowerer::constant_int(const lang::Expr& expr, const LoopContext& context) {
+  try {
+    io::DataValue value = io::evaluate_constant(expr, data_);
+    if (value.is_scalar() && value.scalar() == std::floor(value.scalar())) return static_cast<std::int64_t>(value.scalar());
+  } catch (const std::exception&) {
+  }
+  throw LocatedError(expr.range, "the engine needs this int from the data alone, before any evaluation");
+}
+
+LoopContext Lowerer::context_of(const std::vector<const lang::Stmt*>& loops) {
+  LoopContext context;
+  for (const lang::Stmt* loop : loops) {
+    auto plate = graph_.plate_numbers.find(loop);
+    if (plate == graph_.plate_numbers.end()) throw LocatedError(loop->range, "this loop is not a plate");
+    std::int64_t first = constant_int(*loop->lower, context), last = constant_int(*loop->upper, context);
+    std::size_t size = last >= first ? static_cast<std::size_t>(last - first + 1) : 0;
+    context.push_back({loop->loop_variable, tensor::plate(plate->second), first, size, loop});
+  }
+  return context;
+}
+
+ad::Node Lowerer::loop_variable(const PlateBinding& plate) {
+  auto found = loop_variables_.find(plate.dim.number);
+  if (found != loop_variables_.end()) return found->second;
+  std::vector<double> values(plate.size);
+  for (std::size_t k = 0; k < plate.size; ++k) values[k] = static_cast<double>(plate.first) + static_cast<double>(k);
+  ad::Node node = constant(tensor::Shape({tensor::Dim{plate.dim, plate.size}}), values);
+  loop_variables_[plate.dim.number] = node;
+  return node;
+}
+
+bool Lowerer::reads_parameters(const lang::Expr& expr) const {
+  if (expr.kind == lang::ExprKind::Name) {
+    const lang::Symbol* symbol = graph_.checked->find(expr.name);
+    if (!symbol) return false;  // a loop variable
+    return symbol->kind != lang::SymbolKind::Data && !(symbol->kind == lang::SymbolKind::ModelDefinition && symbol->data_only);
+  }
+  if (expr.kind == lang::ExprKind::Call && graph_.checked->find(expr.name)) return true;  // a net
+  for (const lang::ExprPtr& arg : expr.args)
+    if (reads_parameters(*arg)) return true;
+  for (const lang::IndexArg& index : expr.indices)
+    if ((index.first && reads_parameters(*index.first)) || (index.last && reads_parameters(*index.last))) return true;
+  return false;
+}
+
+ad::Node Lowerer::computed_once(const lang::Expr& expr, const LoopContext& context) {
+  ad::Node computed = data_lowerer_->lower(expr, context);
+  ad::Program& data_program = data_lowerer_->program();
+  data_program.finalize();
+  data_program.forward(false);
+  std::span<double> values = data_program.values(computed);
+  return constant(computed.shape(), std::vector<double>(values.begin(), values.end()));
+}
+
+ad::Node Lowerer::lower(const lang::Expr& expr, const LoopContext& context) {
+  using lang::ExprKind;
+  const bool leaf = expr.kind == ExprKind::IntLiteral || expr.kind == ExprKind::RealLiteral || expr.kind == ExprKind::Name;
+  if (data_lowerer_ && !leaf && !reads_parameters(expr)) return computed_once(expr, context);
+  switch (expr.kind) {
+    case ExprKind::IntLiteral: return scalar(static_cast<double>(expr.int_value));
+    case ExprKind::RealLiteral: return scalar(expr.real_value);
+    case ExprKind::Name: return lower_name(expr, context);
+    case ExprKind::Unary: {
+      ad::Node x = lower(*expr.args[0], context);
+      if (expr.unary_op == lang::UnaryOp::Negate) return ad::negate(x);
+      if (expr.unary_op == lang::UnaryOp::Not) return ad::equal(x, scalar(0.0));
+      return x;
+    }
+    case ExprKind::Binary: return lower_binary(expr, context);
+    case ExprKind::Conditional:
+      return ad::select(lower(*expr.args[0], context), lower(*expr.args[1], context), lower(*expr.args[2], context));
+    case ExprKind::Call: return lower_call(expr, context);
+    case ExprKind::Index: return lower_index(expr, context);
+    case ExprKind::Transpose: {
+      ad::Node x = lower(*expr.args[0], context);
+      if (type_of(*expr.args[0]).shape != lang::ShapeKind::Matrix) return x;  // 1-d values are their own transpose
+      if (has_plate_dims(x.shape()))
+        throw LocatedError(expr.range, "transposing a matrix inside a plate is not supported by the engine yet");
+      return ad::transpose(x);
+    }
+    case ExprKind::ArrayLiteral:
+    case ExprKind::RowVectorLiteral: return lower_literal_list(expr, context);
+  }
+  throw LocatedError(expr.range, "this expression is not supported by the engine yet");
+}
+
+ad::Node Lowerer::lower_name(const lang::Expr& expr, const LoopContext& context) {
+  for (auto plate = context.rbegin(); plate != context.rend(); ++plate)
+    if (plate->variable == expr.name) return loop_variable(*plate);
+  return whole(expr.name, context, expr.range);
+}
+
+const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange where) {
+  auto found = bound_.find(name);
+  if (found != bound_.end()) return found->second;
+  const lang::Symbol* symbol = graph_.checked->find(name);
+  if (!symbol) throw LocatedError(where, "'" + name + "' is not known to the engine");
+  DefinedValue value;
+  if (symbol->kind == lang::SymbolKind::Data) {
+    const io::DataValue* data = data_.find(name);
+    if (!data) throw LocatedError(where, "no data was loaded for '" + name + "'");
+    value.node = constant(with_event_dims(data->dims), data->values);
+  } else if (symbol->kind == lang::SymbolKind::ModelDefinition) {
+    const graph::DefinitionNode* definition = graph_.definition(name);
+    if (!definition) throw LocatedError(where, "the definition of '" + name + "' is not supported by the engine yet");
+    if (in_progress_[name]) throw LocatedError(where, "'" + name + "' depends on itself");
+    in_progress_[name] = true;
+    value = symbol->data_only && data_lowerer_ ? copy_from_data_program(name, where) : lower_definition(*definition);
+    in_progress_[name] = false;
+  } else {
+    throw LocatedError(where, "'" + name + "' (" + lang::to_string(symbol->kind) +
+                                  ") cannot be read by the model's log density in this engine yet");
+  }
+  return bound_[name] = value;
+}
+
+ad::Node Lowerer::whole(const std::string& name, const LoopContext& context, lang::SourceRange where) {
+  const DefinedValue& value = defined(name, where);
+  if (value.index_plates.empty()) return value.node;
+  // The indices become the leading event dims, the elements' own event dims follow them:
+  // park the element dims on spare plate dims, move the indices in, put the elements back.
+  ad::Node node = value.node;
+  const int element_rank = node.shape().event_rank();
+  for (int k = 0; k < element_rank; ++k) node = ad::rename_dim(node, tensor::event(0), tensor::plate(kParkedPlates + k));
+  for (std::size_t k = 0; k < value.index_plates.size(); ++k)
+    node = ad::rename_dim(node, value.index_plates[k].dim, tensor::event(static_cast<int>(k)));
+  const int index_rank = static_cast<int>(value.index_plates.size());
+  for (int k = 0; k < element_rank; ++k)
+    node = ad::rename_dim(node, tensor::plate(kParkedPlates + k), tensor::event(index_rank + k));
+  return node;
+}
+
+DefinedValue Lowerer::lower_definition(const graph::DefinitionNode& definition) {
+  const lang::Stmt& statement = *definition.statement;
+  LoopContext context = context_of(definition.loops);
+  const lang::Expr* rhs = statement.kind == lang::StmtKind::Declare ? statement.declaration->initializer.get()
+                                                                     : statement.rhs.get();
+  if (!rhs) throw LocatedError(statement.range, "a definition without a value is not supported by the engine yet");
+  DefinedValue value;
+  value.node = lower(*rhs, context);
+  const lang::Expr* lhs = statement.kind == lang::StmtKind::Assign ? statement.lhs.get() : nullptr;
+  if (lhs && lhs->kind == lang::ExprKind::Index) {
+    for (const lang::IndexArg& index : lhs->indices) {
+      const PlateBinding* plate = nullptr;
+      if (index.kind == lang::IndexArg::Kind::Single && index.first->kind == lang::ExprKind::Name)
+        for (const PlateBinding& binding : context)
+          if (binding.variable == index.first->name) plate = &binding;
+      if (!plate)
+        throw LocatedError(index.range, "an elementwise definition indexed by anything but its loop variables is not "
+                                        "supported by the engine yet");
+      value.index_plates.push_back(*plate);
+    }
+    // Elements constant along a loop are broadcast over its plate, so the value has one
+    // element per index.
+    for (const PlateBinding& plate : value.index_plates)
+      if (!value.node.shape().has(plate.dim))
+        value.node = ad::add(value.node, constant(tensor::Shape({tensor::Dim{plate.dim, plate.size}}),
+                                                  std::vector<double>(plate.size, 0.0)));
+  }
+  const tensor::Shape shape = value.node.shape();  // a copy: the loop must not outlive it
+  for (const tensor::Dim& dim : shape.dims()) {
+    if (dim.id.kind != tensor::DimKind::plate) continue;
+    bool indexed = false;
+    for (const PlateBinding& plate : value.index_plates) indexed = indexed || plate.dim == dim.id;
+    if (!indexed)
+      throw LocatedError(statement.range, "this definition varies with a loop variable it is not indexed by");
+  }
+  return value;
+}
+
+DefinedValue Lowerer::copy_from_data_program(const std::string& name, lang::SourceRange where) {
+  // Stan's transformed data: computed once in the data program, then a constant here.
+  DefinedValue computed = data_lowerer_->defined(name, where);
+  ad::Program& data_program = data_lowerer_->program();
+  data_program.finalize();
+  data_program.forward(false);
+  std::span<double> values = data_program.values(computed.node);
+  DefinedValue value = computed;
+  value.node = constant(computed.node.shape(), std::vector<double>(values.begin(), values.end()));
+  return value;
+}
+
+ad::Node Lowerer::lower_binary(const lang::Expr& expr, const LoopContext& context) {
+  using lang::BinaryOp;
+  const lang::Expr &left = *expr.args[0], &right = *expr.args[1];
+  const lang::Type &left_type = type_of(left), &right_type = type_of(right);
+  if ((expr.binary_op == BinaryOp::Divide && left_type.is_int() && right_type.is_int()) ||
+      expr.binary_op == BinaryOp::Modulo) {
+    // Integer division truncates and % has no op: only over data, folded here.
+    try {
+      io::DataValue value = io::evaluate_constant(expr, data_);
+      return constant(with_event_dims(value.dims), value.values);
+    } catch (const std::exception&) {
+      throw LocatedError(expr.range, "integer division and % of non-data values are not supported by the engine yet");
+    }
+  }
+  ad::Node a = lower(left, context), b = lower(right, context);
+  switch (expr.binary_op) {
+    case BinaryOp::Add: return ad::add(a, b);
+    case BinaryOp::Subtract: return ad::subtract(a, b);
+    case BinaryOp::ElementMultiply: return ad::multiply(a, b);
+    case BinaryOp::ElementDivide: return ad::divide(a, b);
+    case BinaryOp::Power:
+    case BinaryOp::ElementPower: return ad::pow(a, b);
+    case BinaryOp::Multiply: {
+      if (!is_container(left_type) || !is_container(right_type)) return ad::multiply(a, b);
+      bool plates = has_plate_dims(a.shape()) || has_plate_dims(b.shape());
+      if (left_type.shape == lang::ShapeKind::RowVector && right_type.shape == lang::ShapeKind::Vector && plates)
+        return ad::sum(ad::multiply(a, b), {tensor::event(0)});  // a dot product per plate element
+      if (left_type.shape == lang::ShapeKind::Vector && right_type.shape == lang::ShapeKind::RowVector)
+        throw LocatedError(expr.range, "the outer product vector * row_vector is not supported by the engine yet");
+      if (plates)
+        throw LocatedError(expr.range, "a matrix product inside a plate is not supported by the engine yet");
+      return ad::matrix_product(a, b);
+    }
+    case BinaryOp::Divide:
+      if (is_container(right_type))
+        throw LocatedError(expr.range, "division by a vector or matrix is not supported by the engine yet");
+      return ad::divide(a, b);
+    case BinaryOp::Less: return ad::less(a, b);
+    case BinaryOp::LessEqual: return ad::less_equal(a, b);
+    case BinaryOp::Greater: return ad::greater(a, b);
+    case BinaryOp::GreaterEqual: return ad::greater_equal(a, b);
+    case BinaryOp::Equal: return ad::equal(a, b);
+    case BinaryOp::NotEqual: return ad::not_equal(a, b);
+    case BinaryOp::And: {
+      ad::Node zero = scalar(0.0);
+      return ad::multiply(ad::not_equal(a, zero), ad::not_equal(b, zero));
+    }
+    case BinaryOp::Or: {
+      ad::Node zero = scalar(0.0);
+      return ad::greater(ad::add(ad::not_equal(a, zero), ad::not_equal(b, zero)), zero);
+    }
+    case BinaryOp::Modulo: break;
+  }
+  throw LocatedError(expr.range, "this operator is not supported by the engine yet");
+}
+
+ad::Node Lowerer::lower_literal_list(const lang::Expr& expr, const LoopContext& context) {
+  // {a, b, c} or [a, b, c] of scalars: each a (event0: 1) value, concatenated.
+  std::vector<ad::Node> elements;
+  tensor::Shape common;
+  for (const lang::ExprPtr& element : expr.args) {
+    if (is_container(type_of(*element)))
+      throw LocatedError(element->range, "a list of containers is not supported by the engine yet");
+    elements.push_back(lower(*element, context));
+    common = tensor::broadcast(common, elements.back().shape());
+  }
+  if (elements.empty()) throw LocatedError(expr.range, "an empty list is not supported by the engine yet");
+  std::vector<tensor::Dim> dims = common.dims();
+  dims.push_back({tensor::event(0), 1});
+  tensor::Shape one(dims);
+  ad::Node zeros = constant(one, std::vector<double>(one.element_count(), 0.0));
+  ad::Node result = ad::add(elements[0], zeros);
+  for (std::size_t k = 1; k < elements.size(); ++k)
+    result = ad::concatenate(result, ad::add(elements[k], zeros), tensor::event(0));
+  return result;
+}
+
+ad::Node Lowerer::lower_call(const lang::Expr& expr, const LoopContext& context) {
+  std::vector<ad::Node> args;
+  for (const lang::ExprPtr& arg : expr.args) args.push_back(lower(*arg, context));
+  return lower_function(*this, expr, args, context);
+}
+
+}  // namespace pm::compile

@@ -1,0 +1,89 @@
+// Building the model graph: roles of names, loops of statements, unsupported features.
+#include "engine/graph/model_graph.hpp"
+
+#include <functional>
+
+namespace pm::graph {
+namespace {
+
+constexpr const char* kNotYet = " is not supported by the engine yet";
+
+// Every statement of the model block with its enclosing loops (outermost first).
+void place_statements(const std::vector<lang::Stmt>& statements, std::vector<const lang::Stmt*>& loops,
+                      std::map<const lang::Stmt*, std::vector<const lang::Stmt*>>& placed) {
+  for (const lang::Stmt& statement : statements) {
+    placed[&statement] = loops;
+    if (statement.kind == lang::StmtKind::For) {
+      loops.push_back(&statement);
+      place_statements(statement.body, loops, placed);
+      loops.pop_back();
+    }
+  }
+}
+
+}  // namespace
+
+const DefinitionNode* ModelGraph::definition(std::string_view name) const {
+  auto found = definitions.find(name);
+  return found == definitions.end() ? nullptr : &found->second;
+}
+
+std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked, lang::Diagnostics& diagnostics) {
+  ModelGraph graph;
+  graph.checked = &checked;
+  const std::size_t errors_before = diagnostics.error_count();
+
+  std::map<const lang::Stmt*, std::vector<const lang::Stmt*>> placed;
+  if (const lang::Block* model = checked.program->find(lang::BlockKind::Model)) {
+    std::vector<const lang::Stmt*> loops;
+    place_statements(model->statements, loops, placed);
+  }
+  int next_plate = 0;
+  for (const lang::Loop& loop : checked.loops) {
+    if (loop.block != lang::BlockKind::Model) continue;
+    if (loop.sequential) {
+      diagnostics.error(loop.statement->range, "the sequential loop over '" + loop.variable + "' (it " + loop.reason +
+                                                   ")" + kNotYet);
+      continue;
+    }
+    graph.plate_numbers[loop.statement] = next_plate++;
+  }
+
+  for (const lang::Symbol& symbol : checked.symbols) {
+    switch (symbol.kind) {
+      case lang::SymbolKind::Data: graph.data.push_back(&symbol); break;
+      case lang::SymbolKind::Param: graph.parameters.push_back(&symbol); break;
+      case lang::SymbolKind::Latent:
+        if (symbol.discrete) {
+          diagnostics.error(symbol.prior ? symbol.prior->range : symbol.range,
+                            "the discrete latent '" + symbol.name + "' (summed out exactly)" + kNotYet);
+        } else {
+          graph.parameters.push_back(&symbol);
+        }
+        break;
+      case lang::SymbolKind::ModelDefinition: {
+        if (symbol.definitions.size() != 1) {
+          diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " +
+                                              std::to_string(symbol.definitions.size()) + " statements, which" + kNotYet);
+          break;
+        }
+        const lang::Stmt* statement = symbol.definitions.front();
+        graph.definitions[symbol.name] = {&symbol, statement, placed[statement]};
+        break;
+      }
+      case lang::SymbolKind::Net:
+        diagnostics.error(symbol.range, "the net '" + symbol.name + "'" + kNotYet);
+        break;
+      default: break;  // guide and generated names are not part of log p(data, z; theta)
+    }
+  }
+
+  for (const lang::Factor& factor : checked.factors) {
+    if (factor.block != lang::BlockKind::Model) continue;
+    graph.factors.push_back({&factor, placed[factor.statement]});
+  }
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  return graph;
+}
+
+}  // namespace pm::graph

@@ -1,0 +1,54 @@
+// The model graph (ARCHITECTURE.md: typed AST -> model graph): what the compiler lowers.
+//
+// Built from a CheckedProgram, it sorts the model's names by role and places every model
+// statement in its loops:
+//   data          observed values (constants of the program)
+//   parameters    params and continuous latents, in declaration order: each gets one slot
+//                 of the unconstrained vector (engine/compile/compiled_model.hpp)
+//   definitions   deterministic names of the model block; `data_only` ones (Stan's
+//                 transformed data) are computed once when the data loads
+//   factors       every `~` and `target +=` of the model block, with its enclosing loops
+// Plates are the `for` loops of the model block; each loop gets plate dim number = its rank
+// in source order, so that two loops never share a plate dim.
+//
+// What the engine cannot lower yet is reported here, at the statement or declaration, as an
+// error "... is not supported by the engine yet": discrete latents (enumeration),
+// sequential loops, nets, definitions spread over several statements.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lang/check/checked_program.hpp"
+#include "lang/syntax/source.hpp"
+
+namespace pm::graph {
+
+struct FactorNode {
+  const lang::Factor* factor = nullptr;
+  std::vector<const lang::Stmt*> loops;  // enclosing `for` statements, outermost first
+};
+
+struct DefinitionNode {
+  const lang::Symbol* symbol = nullptr;
+  const lang::Stmt* statement = nullptr;  // the Assign or typed Declare that defines it
+  std::vector<const lang::Stmt*> loops;   // enclosing `for` statements, outermost first
+};
+
+struct ModelGraph {
+  const lang::CheckedProgram* checked = nullptr;
+  std::vector<const lang::Symbol*> data;
+  std::vector<const lang::Symbol*> parameters;  // params and continuous latents, in declaration order
+  std::map<std::string, DefinitionNode, std::less<>> definitions;
+  std::vector<FactorNode> factors;  // model block, source order
+  std::map<const lang::Stmt*, int> plate_numbers;  // each model `for` -> its plate dim number
+
+  const DefinitionNode* definition(std::string_view name) const;
+};
+
+// Null (with errors in `diagnostics`) when the model uses what the engine cannot lower yet.
+std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked, lang::Diagnostics& diagnostics);
+
+}  // namespace pm::graph
