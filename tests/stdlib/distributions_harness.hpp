@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <boost/math/distributions/complement.hpp>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -114,6 +115,35 @@ inline void check_partials(ad::LogDensityKernel kernel, const DistributionEntry&
 inline void check_partials(const DistributionEntry& entry, const std::vector<Arg>& args,
                            double tolerance = 1e-6, double relative_step = 1e-6) {
   check_partials(entry.log_density, entry, args, tolerance, relative_step);
+}
+
+// log pdf, log cdf and log ccdf of a distribution against a Boost.Math distribution at
+// several points. Tolerance 1e-10 relative: both sides are double-precision closed forms
+// (Boost's, lgamma and the incomplete functions included, are accurate to a few ulps; ours
+// lose at most a few more in the logs).
+template <class Reference>
+void check_against_boost(std::string_view name, const Reference& reference, std::vector<double> parameters,
+                         std::vector<double> points) {
+  const auto& entry = distribution(name);
+  for (double y : points) {
+    std::vector<Arg> args{{{y}}};
+    for (double p : parameters) args.push_back({{p}});
+    INFO(std::string(name) << " at " << y);
+    // pdf, cdf and complement are found by argument-dependent lookup in boost::math when
+    // the caller's Boost distribution type instantiates this template.
+    check_close(evaluate(entry.log_density, args)[0], std::log(pdf(reference, y)), 1e-10);
+    if (entry.log_cdf) {
+      check_close(evaluate(entry.log_cdf, args)[0], std::log(cdf(reference, y)), 1e-10);
+      check_close(evaluate(entry.log_ccdf, args)[0], std::log(cdf(complement(reference, y))), 1e-10);
+    }
+  }
+}
+
+// Every kernel of the entry (density and, where present, log CDF and log CCDF).
+inline void check_all_partials(const DistributionEntry& entry, const std::vector<Arg>& args) {
+  check_partials(entry, args);
+  if (entry.log_cdf) check_partials(entry.log_cdf, entry, args);
+  if (entry.log_ccdf) check_partials(entry.log_ccdf, entry, args);
 }
 
 // Draws `count` outcomes with every parameter scalar (one element per draw).

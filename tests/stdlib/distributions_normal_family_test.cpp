@@ -18,33 +18,6 @@ namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-// log pdf, log cdf and log ccdf of a location-scale family against a Boost distribution at
-// several points. Tolerance 1e-10 relative: both sides are double-precision closed forms
-// (Boost's are accurate to a few ulps; ours lose at most a few more in the logs).
-template <class Reference>
-void check_against_boost(std::string_view name, const Reference& reference, std::vector<double> parameters,
-                         std::vector<double> points) {
-  const auto& entry = distribution(name);
-  for (double y : points) {
-    std::vector<Arg> args{{{y}}};
-    for (double p : parameters) args.push_back({{p}});
-    INFO(std::string(name) << " at " << y);
-    check_close(evaluate(entry.log_density, args)[0], std::log(boost::math::pdf(reference, y)), 1e-10);
-    if (entry.log_cdf) {
-      check_close(evaluate(entry.log_cdf, args)[0], std::log(boost::math::cdf(reference, y)), 1e-10);
-      check_close(evaluate(entry.log_ccdf, args)[0],
-                  std::log(boost::math::cdf(boost::math::complement(reference, y))), 1e-10);
-    }
-  }
-}
-
-// Every kernel of the entry (density and, where present, log CDF and log CCDF).
-void check_all_partials(const DistributionEntry& entry, const std::vector<Arg>& args) {
-  check_partials(entry, args);
-  if (entry.log_cdf) check_partials(entry.log_cdf, entry, args);
-  if (entry.log_ccdf) check_partials(entry.log_ccdf, entry, args);
-}
-
 TEST_CASE("normal: reference values, extremes, invalid sigma") {
   check_against_boost("normal", boost::math::normal_distribution<double>(0.5, 2.0), {0.5, 2.0},
                       {-3.0, -0.5, 0.0, 1.25, 7.0});

@@ -18,31 +18,6 @@ namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
-// Tolerance 1e-10 relative, as in the normal family: double-precision closed forms on both
-// sides (lgamma and the incomplete functions in Boost are accurate to a few ulps).
-template <class Reference>
-void check_against_boost(std::string_view name, const Reference& reference, std::vector<double> parameters,
-                         std::vector<double> points) {
-  const auto& entry = distribution(name);
-  for (double y : points) {
-    std::vector<Arg> args{{{y}}};
-    for (double p : parameters) args.push_back({{p}});
-    INFO(std::string(name) << " at " << y);
-    check_close(evaluate(entry.log_density, args)[0], std::log(boost::math::pdf(reference, y)), 1e-10);
-    if (entry.log_cdf) {
-      check_close(evaluate(entry.log_cdf, args)[0], std::log(boost::math::cdf(reference, y)), 1e-10);
-      check_close(evaluate(entry.log_ccdf, args)[0],
-                  std::log(boost::math::cdf(boost::math::complement(reference, y))), 1e-10);
-    }
-  }
-}
-
-void check_all_partials(const DistributionEntry& entry, const std::vector<Arg>& args) {
-  check_partials(entry, args);
-  if (entry.log_cdf) check_partials(entry.log_cdf, entry, args);
-  if (entry.log_ccdf) check_partials(entry.log_ccdf, entry, args);
-}
-
 TEST_CASE("exponential, gamma, inv_gamma, weibull: reference values") {
   check_against_boost("exponential", boost::math::exponential_distribution<double>(2.5), {2.5}, {0.0, 0.01, 0.4, 3.0, 20.0});
   // Stan's gamma takes a rate; Boost's a scale = 1 / rate.
