@@ -13,6 +13,7 @@
 
 #include "engine/ad/builder.hpp"
 #include "engine/ad/op_support.hpp"
+#include "engine/ad/vector_math.hpp"
 
 namespace pm::ad {
 namespace {
@@ -34,15 +35,8 @@ constexpr double inv_sqrt_two = 0.70710678118654752440;
 constexpr double inv_sqrt_two_pi = 0.39894228040143267794;
 constexpr double log_two = 0.69314718055994530942;
 
-// log1p(e) for e in [0, 1], vectorized: Eigen 3.4 has no vectorized log1p for doubles (it
-// calls libm per element). Goldberg's form (1991, "What every computer scientist should know
-// about floating-point arithmetic", Theorem 4): log1p(e) = e * log(u) / (u - 1), u = 1 + e,
-// accurate to a few ulps; the 1e-300 in numerator and denominator makes the ratio exactly 1
-// when u rounds to 1 (then log1p(e) = e) and changes nothing otherwise.
-auto log1p_unit(const auto& e) {
-  const auto u = 1.0 + e;
-  return e * ((u.log() + 1e-300) / (u - 1.0 + 1e-300));
-}
+// log1p(e) for e in [0, 1], vectorized (Eigen 3.4's double log1p is not): vector_math.hpp.
+using vector_math::log1p_unit_interval;
 
 struct Negate {
   static auto value(const auto& x) { return -x; }
@@ -99,17 +93,17 @@ struct Logit {
 };
 // log1p_exp(x) = max(x, 0) + log1p(exp(-|x|)): never overflows (log1p_exp(1000) = 1000).
 struct Log1pExp {
-  static auto value(const auto& x) { return x.max(0.0) + log1p_unit((-x.abs()).exp()); }
+  static auto value(const auto& x) { return x.max(0.0) + log1p_unit_interval((-x.abs()).exp()); }
   static auto derivative(const auto& x, const auto&) { return InvLogit::value(x); }
 };
 // log(inv_logit(x)) = -log1p_exp(-x); derivative inv_logit(-x).
 struct LogInvLogit {
-  static auto value(const auto& x) { return -((-x).max(0.0) + log1p_unit((-x.abs()).exp())); }
+  static auto value(const auto& x) { return -((-x).max(0.0) + log1p_unit_interval((-x.abs()).exp())); }
   static auto derivative(const auto& x, const auto&) { return InvLogit::value(-x); }
 };
 // log(1 - inv_logit(x)) = -log1p_exp(x); derivative -inv_logit(x).
 struct Log1mInvLogit {
-  static auto value(const auto& x) { return -(x.max(0.0) + log1p_unit((-x.abs()).exp())); }
+  static auto value(const auto& x) { return -(x.max(0.0) + log1p_unit_interval((-x.abs()).exp())); }
   static auto derivative(const auto& x, const auto&) { return -InvLogit::value(x); }
 };
 struct Log1m {

@@ -10,6 +10,13 @@ using namespace kernel_math;
 void bernoulli_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
   const auto n = arg(call, 0), theta = arg(call, 1);
   const auto valid = (theta >= 0.0) && (theta <= 1.0);
+  if (all_binary(n) && all_between(theta, 0.0, 1.0)) {
+    // The common case, vectorized: n log theta + (1 - n) log1p(-theta) with n in {0, 1}
+    // (theta strictly inside (0, 1), so neither log is -inf and no 0 * inf arises).
+    result(out, call.count) = n * theta.log() + (1.0 - n) * ad::vector_math::log1p(-theta);
+    if (double* d = wanted(partials, 1)) result(d, call.count) = n / theta - (1.0 - n) / (1.0 - theta);
+    return;
+  }
   result(out, call.count) = valid.select(
       (n == 1.0).select(theta.log(), (n == 0.0).select((-theta).log1p(), -infinity)), not_a_number);
   if (double* d = wanted(partials, 1)) result(d, call.count) = (n == 1.0).select(1.0 / theta, -1.0 / (1.0 - theta));

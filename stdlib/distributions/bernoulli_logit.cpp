@@ -11,6 +11,15 @@ using namespace kernel_math;
 
 void bernoulli_logit_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
   double* d_alpha = wanted(partials, 1);
+  if (all_binary(arg(call, 0)) && all_finite(arg(call, 1))) {
+    // The common case, vectorized: s = 2n - 1 = +-1, log p = log_inv_logit(s alpha),
+    // d/dalpha = s inv_logit(-s alpha).
+    const auto sign = 2.0 * arg(call, 0) - 1.0;
+    const auto alpha = arg(call, 1);
+    result(out, call.count) = ad::vector_math::log_inv_logit(sign * alpha);
+    if (d_alpha) result(d_alpha, call.count) = sign * ad::vector_math::inv_logit(-sign * alpha);
+    return;
+  }
   for (std::size_t j = 0; j < call.count; ++j) {
     const double n = call.args[0].data[j], alpha = call.args[1].data[j];
     const double signed_alpha = n == 1.0 ? alpha : -alpha;  // log p = log_inv_logit(+-alpha)

@@ -9,7 +9,24 @@ namespace {
 
 using namespace kernel_math;
 
+// The common case -- one a and one b for the whole block, theta strictly inside (0, 1) --
+// vectorized, with log B(a, b) and the digammas evaluated once.
+bool beta_log_density_shared_shapes(const ad::KernelCall& call, double* out, double* const* partials) {
+  const auto theta = arg(call, 0), a_values = arg(call, 1), b_values = arg(call, 2);
+  if (!(all_equal_positive_finite(a_values) && all_equal_positive_finite(b_values) && all_between(theta, 0.0, 1.0)))
+    return false;
+  const double a = a_values[0], b = b_values[0];
+  const auto log1m_theta = ad::vector_math::log1p(-theta);
+  result(out, call.count) = (a - 1.0) * theta.log() + (b - 1.0) * log1m_theta - log_beta(a, b);
+  if (double* d = wanted(partials, 0)) result(d, call.count) = (a - 1.0) / theta - (b - 1.0) / (1.0 - theta);
+  const double digamma_sum = (wanted(partials, 1) || wanted(partials, 2)) ? digamma(a + b) : 0.0;
+  if (double* d = wanted(partials, 1)) result(d, call.count) = theta.log() - digamma(a) + digamma_sum;
+  if (double* d = wanted(partials, 2)) result(d, call.count) = log1m_theta - digamma(b) + digamma_sum;
+  return true;
+}
+
 void beta_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
+  if (beta_log_density_shared_shapes(call, out, partials)) return;
   double* d_theta = wanted(partials, 0);
   double* d_a = wanted(partials, 1);
   double* d_b = wanted(partials, 2);

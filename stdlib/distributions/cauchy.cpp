@@ -12,7 +12,8 @@ void cauchy_log_density(const ad::KernelCall& call, double* out, double* const* 
   const auto y = arg(call, 0), mu = arg(call, 1), sigma = arg(call, 2);
   const auto valid = (sigma > 0.0) && (sigma < infinity) && mu.isFinite();
   const auto z = (y - mu) / sigma;
-  result(out, call.count) = valid.select(-log_pi - sigma.log() - z.square().log1p(), not_a_number);
+  assign_where_valid(out, call.count, all_positive_finite(sigma) && all_finite(mu), valid,
+                     -log_pi - sigma.log() - ad::vector_math::log1p(z.square()));
   // d/dz = -2 z / (1 + z^2); d/dsigma = (z^2 - 1) / (sigma (1 + z^2)).
   if (double* d = wanted(partials, 0)) result(d, call.count) = -2.0 * z / (sigma * (1.0 + z.square()));
   if (double* d = wanted(partials, 1)) result(d, call.count) = 2.0 * z / (sigma * (1.0 + z.square()));

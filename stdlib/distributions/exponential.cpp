@@ -10,7 +10,10 @@ using namespace kernel_math;
 void exponential_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
   const auto y = arg(call, 0), beta = arg(call, 1);
   const auto valid = (beta > 0.0) && (beta < infinity);
-  result(out, call.count) = valid.select((y >= 0.0).select(beta.log() - beta * y, -infinity), not_a_number);
+  if (all_positive_finite(beta) && all_nonnegative(y))
+    result(out, call.count) = beta.log() - beta * y;  // the common case, vectorized (kernel_math.hpp)
+  else
+    result(out, call.count) = valid.select((y >= 0.0).select(beta.log() - beta * y, -infinity), not_a_number);
   if (double* d = wanted(partials, 0)) result(d, call.count) = -beta;
   if (double* d = wanted(partials, 1)) result(d, call.count) = 1.0 / beta - y;
 }

@@ -9,7 +9,21 @@ namespace {
 
 using namespace kernel_math;
 
+// The common case -- one shape alpha for the whole block, y > 0, beta valid -- vectorized,
+// with lgamma(alpha) and digamma(alpha) evaluated once.
+bool gamma_log_density_shared_shape(const ad::KernelCall& call, double* out, double* const* partials) {
+  const auto y = arg(call, 0), alpha_values = arg(call, 1), beta = arg(call, 2);
+  if (!(all_equal_positive_finite(alpha_values) && all_positive_finite(y) && all_positive_finite(beta))) return false;
+  const double alpha = alpha_values[0];
+  result(out, call.count) = alpha * beta.log() - log_gamma(alpha) + (alpha - 1.0) * y.log() - beta * y;
+  if (double* d = wanted(partials, 0)) result(d, call.count) = (alpha - 1.0) / y - beta;
+  if (double* d = wanted(partials, 1)) result(d, call.count) = beta.log() - digamma(alpha) + y.log();
+  if (double* d = wanted(partials, 2)) result(d, call.count) = alpha / beta - y;
+  return true;
+}
+
 void gamma_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
+  if (gamma_log_density_shared_shape(call, out, partials)) return;
   double* d_y = wanted(partials, 0);
   double* d_alpha = wanted(partials, 1);
   double* d_beta = wanted(partials, 2);

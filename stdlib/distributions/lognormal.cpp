@@ -13,9 +13,11 @@ void lognormal_log_density(const ad::KernelCall& call, double* out, double* cons
   const auto valid = (sigma > 0.0) && (sigma < infinity) && mu.isFinite();
   const auto log_y = y.log();
   const auto z = (log_y - mu) / sigma;
-  result(out, call.count) =
-      valid.select((y > 0.0).select(-0.5 * z.square() - sigma.log() - 0.5 * log_two_pi - log_y, -infinity),
-                   not_a_number);
+  const auto log_density = -0.5 * z.square() - sigma.log() - 0.5 * log_two_pi - log_y;
+  if (all_positive_finite(sigma) && all_finite(mu) && all_positive_finite(y))
+    result(out, call.count) = log_density;  // the common case, vectorized (kernel_math.hpp)
+  else
+    result(out, call.count) = valid.select((y > 0.0).select(log_density, -infinity), not_a_number);
   // d/dy = -(z / sigma + 1) / y, d/dmu = z / sigma, d/dsigma = (z^2 - 1) / sigma.
   if (double* d = wanted(partials, 0)) result(d, call.count) = -(z / sigma + 1.0) / y;
   if (double* d = wanted(partials, 1)) result(d, call.count) = z / sigma;

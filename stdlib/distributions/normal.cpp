@@ -13,7 +13,8 @@ void normal_log_density(const ad::KernelCall& call, double* out, double* const* 
   const auto y = arg(call, 0), mu = arg(call, 1), sigma = arg(call, 2);
   const auto valid = (sigma > 0.0) && (sigma < infinity) && mu.isFinite();
   const auto z = (y - mu) / sigma;
-  result(out, call.count) = valid.select(-0.5 * z.square() - sigma.log() - 0.5 * log_two_pi, not_a_number);
+  assign_where_valid(out, call.count, all_positive_finite(sigma) && all_finite(mu), valid,
+                     -0.5 * z.square() - sigma.log() - 0.5 * log_two_pi);
   // d/dy = -z / sigma, d/dmu = z / sigma, d/dsigma = (z^2 - 1) / sigma.
   if (double* d = wanted(partials, 0)) result(d, call.count) = -z / sigma;
   if (double* d = wanted(partials, 1)) result(d, call.count) = z / sigma;

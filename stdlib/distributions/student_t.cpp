@@ -9,7 +9,31 @@ namespace {
 
 using namespace kernel_math;
 
+// The common case -- one nu for the whole block, mu and sigma valid, |z| <= 1e150 (so z^2
+// does not overflow) -- vectorized, with the lgamma and digamma terms evaluated once.
+bool student_t_log_density_shared_nu(const ad::KernelCall& call, double* out, double* const* partials) {
+  const auto y = arg(call, 0), nu_values = arg(call, 1), mu = arg(call, 2), sigma = arg(call, 3);
+  if (!(all_equal_positive_finite(nu_values) && all_finite(mu) && all_positive_finite(sigma))) return false;
+  const auto z = (y - mu) / sigma;
+  if (!all_between(z, -1e150, 1e150)) return false;
+  const double nu = nu_values[0];
+  const auto log1p_term = ad::vector_math::log1p(z.square() / nu);
+  const auto share = (1.0 + nu / z.square()).inverse();  // z^2 / (nu + z^2), 0 at z = 0
+  const auto d_z = -(nu + 1.0) * z / (nu + z.square());
+  result(out, call.count) = log_gamma(0.5 * (nu + 1.0)) - log_gamma(0.5 * nu) - 0.5 * (std::log(nu) + log_pi) -
+                            sigma.log() - 0.5 * (nu + 1.0) * log1p_term;
+  if (double* d = wanted(partials, 0)) result(d, call.count) = d_z / sigma;
+  if (double* d = wanted(partials, 2)) result(d, call.count) = -d_z / sigma;
+  if (double* d = wanted(partials, 3)) result(d, call.count) = (-1.0 + (nu + 1.0) * share) / sigma;
+  if (double* d = wanted(partials, 1)) {
+    const double digamma_difference = digamma(0.5 * (nu + 1.0)) - digamma(0.5 * nu) - 1.0 / nu;
+    result(d, call.count) = 0.5 * (digamma_difference - log1p_term + (nu + 1.0) * share / nu);
+  }
+  return true;
+}
+
 void student_t_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
+  if (student_t_log_density_shared_nu(call, out, partials)) return;
   double* d_y = wanted(partials, 0);
   double* d_nu = wanted(partials, 1);
   double* d_mu = wanted(partials, 2);
