@@ -4,6 +4,7 @@
 #include <span>
 
 #include "engine/compile/compiled_model.hpp"
+#include "engine/compile/enumeration.hpp"
 #include "engine/compile/lowering.hpp"
 #include "engine/io/constant_expression.hpp"
 #include "stdlib/transforms/transform_op.hpp"
@@ -125,7 +126,8 @@ const lang::Symbol* subject_symbol(const lang::CheckedProgram& checked, const la
 
 // One `~` or `target +=` as a scalar: the sum over its elements, times the size of each
 // enclosing plate its value does not vary along (the statement holds once per iteration).
-ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node) {
+// A statement reading a summed-out latent goes to the enumeration instead (invalid node).
+ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration& enumeration) {
   const lang::Stmt& statement = *node.factor->statement;
   LoopContext context = lowerer.context_of(node.loops);
   ad::Node total;
@@ -133,11 +135,17 @@ ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node) {
   if (statement.kind == lang::StmtKind::Tilde) {
     values.push_back(lowerer.lower(*statement.lhs, context));
     for (const lang::ExprPtr& arg : statement.args) values.push_back(lowerer.lower(*arg, context));
-    total = lower_log_density(lowerer, statement.distribution, "", values, true, statement.distribution_range);
   } else {
     values.push_back(lowerer.lower(*statement.rhs, context));
-    total = values[0].shape().rank() == 0 ? values[0] : ad::sum(values[0]);
   }
+  if (Enumeration::involves(values)) {
+    enumeration.add_factor(lowerer, statement, values, context);
+    return {};
+  }
+  if (statement.kind == lang::StmtKind::Tilde)
+    total = lower_log_density(lowerer, statement.distribution, "", values, true, statement.distribution_range);
+  else
+    total = values[0].shape().rank() == 0 ? values[0] : ad::sum(values[0]);
   double repeats = 1.0;
   for (const PlateBinding& plate : context) {
     bool varies = false;
@@ -194,6 +202,8 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
       constrain_slot(slot, slot.symbol->range);
       lowerer.bind(slot.name, slot.value);
     }
+    Enumeration enumeration;
+    enumeration.declare_latents(lowerer, *graph, data);
     ad::Node sum;
     auto accumulate = [&](ad::Node term) { sum = sum.valid() ? ad::add(sum, term) : term; };
     for (const graph::FactorNode& node : graph->factors) {
@@ -202,10 +212,30 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
           subject->kind == lang::SymbolKind::Param)
         continue;
       current = node.factor->statement;
-      model.terms.push_back({current, lower_term(lowerer, node)});
-      accumulate(model.terms.back().value);
+      ad::Node term = lower_term(lowerer, node, enumeration);
+      if (!term.valid()) continue;  // kept for the enumeration
+      model.terms.push_back({current, term});
+      accumulate(term);
     }
     current = nullptr;
+    if (!enumeration.empty()) {
+      // Every discrete latent summed out at once: one term (enumeration.hpp).
+      current = enumeration.first_statement();
+      Contraction contraction = enumeration.eliminate();
+      if (contraction.log_total.valid()) {
+        model.terms.push_back({current, contraction.log_total});
+        accumulate(contraction.log_total);
+      }
+      std::map<tensor::DimId, ad::Node> posteriors;
+      for (const EnumeratedLatent& latent : enumeration.latents()) {
+        ad::Node log_posterior =
+            options.discrete_posteriors ? log_posterior_node(latent, contraction, posteriors) : ad::Node{};
+        posteriors[latent.dim] = log_posterior;
+        model.discrete_latents.push_back({latent.symbol->name, latent.symbol, latent.first_value, latent.support_size,
+                                          latent_element_names(latent), log_posterior});
+      }
+      current = nullptr;
+    }
     if (options.include_jacobian)
       for (const ParameterSlot& slot : model.slots) accumulate(slot.log_jacobian);
     model.log_density = sum.valid() ? sum : program.constant(0.0);

@@ -19,12 +19,14 @@
 // non-finite log density can name the statement it came from (first_non_finite_term).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/ad/program.hpp"
+#include "engine/compile/posterior.hpp"
 #include "engine/io/data_set.hpp"
 #include "lang/check/checked_program.hpp"
 #include "lang/syntax/source.hpp"
@@ -35,6 +37,9 @@ namespace pm::compile {
 struct CompileOptions {
   bool include_priors = true;    // false: MLE (priors on params left out)
   bool include_jacobian = true;  // VI and --jacobian: yes; MLE / MAP: no
+  // Form the Bayes-rule posteriors of summed-out discrete latents (their nodes are evaluated
+  // with every forward and backward pass); false leaves DiscreteLatent::log_posterior invalid.
+  bool discrete_posteriors = true;
 };
 
 struct ParameterSlot {
@@ -55,6 +60,19 @@ struct FactorTerm {
   ad::Node value;  // scalar: this statement's whole contribution
 };
 
+// A finite discrete latent summed out exactly (enumeration.hpp, posterior.hpp).
+struct DiscreteLatent {
+  std::string name;
+  const lang::Symbol* symbol = nullptr;
+  std::int64_t first_value = 0;  // its support: first_value .. first_value + support_size - 1
+  std::size_t support_size = 0;
+  std::vector<std::string> element_names;  // "z[1]", "z[2]", ... ("disease" for a scalar)
+  // log p(element e = first_value + k | data, continuous values), shaped (its plates...,
+  // its enumeration dim): element e + k * element count. Invalid when the engine cannot
+  // form it (several outer latents not all global); see posterior.hpp.
+  ad::Node log_posterior;
+};
+
 struct CompiledModel {
   std::unique_ptr<ad::Program> program;  // owned by pointer: nodes point at it
   std::vector<ParameterSlot> slots;
@@ -66,6 +84,15 @@ struct CompiledModel {
   // After a forward pass: the first term whose value is NaN or +-inf (null when all are
   // finite, e.g. when only a log-Jacobian overflowed).
   const FactorTerm* first_non_finite_term() const;
+  // Summed-out discrete latents, in declaration order. Their marginalized factors form ONE
+  // entry of `terms` (the statement of the first of them).
+  std::vector<DiscreteLatent> discrete_latents;
+  // After a forward pass: the exact posterior of every discrete latent by Bayes rule, per
+  // element, given the data and the current continuous values (posterior.hpp).
+  std::vector<DiscretePosterior> discrete_posteriors() const;
+  // Whether log_density is exactly log p(data): no params and no continuous latents, every
+  // latent summed out (then the program has no parameters at all).
+  bool exact_evidence() const { return slots.empty(); }
   // Every constrained element of every slot, in layout order ("mu", "theta[1]", ...).
   std::vector<std::string> constrained_names() const;
   // After a forward pass: the values of those elements, in the same order.

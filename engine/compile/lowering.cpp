@@ -160,6 +160,11 @@ const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange 
 ad::Node Lowerer::whole(const std::string& name, const LoopContext& context, lang::SourceRange where) {
   const DefinedValue& value = defined(name, where);
   if (value.index_plates.empty()) return value.node;
+  for (const PlateBinding& plate : value.index_plates)
+    if (!value.node.shape().has(plate.dim))  // a summed-out latent (enumeration.hpp)
+      throw LocatedError(where, "the discrete latent '" + name + "' must be read as '" + name +
+                                    "[...]' with the loop variables of its `~`: any other read would couple the "
+                                    "elements of its plate, which the engine does not support");
   // The indices become the leading event dims, the elements' own event dims follow them:
   // park the element dims on spare plate dims, move the indices in, put the elements back.
   ad::Node node = value.node;

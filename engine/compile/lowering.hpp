@@ -56,6 +56,8 @@ class Lowerer {
   ad::Program& program() { return program_; }
   const graph::ModelGraph& graph() const { return graph_; }
   void bind(const std::string& name, ad::Node value) { bound_[name] = {value, {}}; }
+  // A value indexed by loop variables (a summed-out latent: enumeration.hpp).
+  void bind(const std::string& name, DefinedValue value) { bound_[name] = std::move(value); }
 
   ad::Node lower(const lang::Expr& expr, const LoopContext& context);
   // The plate bindings of a statement's loops.

@@ -54,12 +54,8 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
       case lang::SymbolKind::Data: graph.data.push_back(&symbol); break;
       case lang::SymbolKind::Param: graph.parameters.push_back(&symbol); break;
       case lang::SymbolKind::Latent:
-        if (symbol.discrete) {
-          diagnostics.error(symbol.prior ? symbol.prior->range : symbol.range,
-                            "the discrete latent '" + symbol.name + "' (summed out exactly)" + kNotYet);
-        } else {
-          graph.parameters.push_back(&symbol);
-        }
+        // Discrete latents get no slot: the compiler enumerates and sums them out.
+        if (!symbol.discrete) graph.parameters.push_back(&symbol);
         break;
       case lang::SymbolKind::ModelDefinition: {
         if (symbol.definitions.size() != 1) {

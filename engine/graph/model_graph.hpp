@@ -4,7 +4,8 @@
 // statement in its loops:
 //   data          observed values (constants of the program)
 //   parameters    params and continuous latents, in declaration order: each gets one slot
-//                 of the unconstrained vector (engine/compile/compiled_model.hpp)
+//                 of the unconstrained vector (engine/compile/compiled_model.hpp); discrete
+//                 latents get none: the compiler enumerates and sums them out
 //   definitions   deterministic names of the model block; `data_only` ones (Stan's
 //                 transformed data) are computed once when the data loads
 //   factors       every `~` and `target +=` of the model block, with its enclosing loops
@@ -12,8 +13,8 @@
 // in source order, so that two loops never share a plate dim.
 //
 // What the engine cannot lower yet is reported here, at the statement or declaration, as an
-// error "... is not supported by the engine yet": discrete latents (enumeration),
-// sequential loops, nets, definitions spread over several statements.
+// error "... is not supported by the engine yet": sequential loops, nets, definitions
+// spread over several statements.
 #pragma once
 
 #include <map>

@@ -233,20 +233,6 @@ model {
 }
 
 TEST_CASE("what the engine does not support yet is a located error, not a crash") {
-  SUBCASE("a discrete latent") {
-    auto compiled = compile_text(R"(
-data { int<lower=0, upper=1> positive; }
-latent { int<lower=0, upper=1> disease; }
-model {
-  disease ~ bernoulli(0.01);
-  positive ~ bernoulli(disease == 1 ? 0.95 : 0.05);
-}
-)",
-                                 R"({"positive": 1})");
-    CHECK_FALSE(compiled->model.has_value());
-    CHECK(compiled->messages().find("test.pm:5:3: error: the discrete latent 'disease'") != std::string::npos);
-    CHECK(compiled->messages().find("not supported by the engine yet") != std::string::npos);
-  }
   SUBCASE("a function without an op") {
     auto compiled = compile_text(R"(
 data { int N; vector[N] y; }
