@@ -61,6 +61,17 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
   return true;
 }
 
+std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::string>& arguments) {
+  std::vector<io::DataSource> sources;
+  for (const std::string& argument : arguments) {
+    std::size_t equals = argument.find('=');
+    bool assignment = equals != std::string::npos && argument.find('/') == std::string::npos &&
+                      argument.find('.', 0) > equals;
+    sources.push_back(assignment ? io::DataSource::assignment(argument) : io::DataSource::file(argument));
+  }
+  return sources;
+}
+
 namespace {
 
 std::string expression_list(const std::vector<lang::ExprPtr>& exprs) {

@@ -5,8 +5,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "engine/io/load_data.hpp"
 
 #include "lang/check/check.hpp"
 #include "lang/syntax/ast.hpp"
@@ -40,9 +43,14 @@ std::string net_text(const lang::NetDeclaration& net);
 // One statement on one line: "y ~ normal(theta, sigma)", "target += ...", "mu[i] = ...".
 std::string statement_text(const lang::Stmt& stmt);
 
+// The `-d` arguments as data sources (CLI.md): `name=value` sets one scalar, anything else
+// (a path: it has a '/' or a '.' before any '=') is a file.
+std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::string>& arguments);
+
 // Each subcommand adds itself to the app; its callback stores the exit code.
 void add_check_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_diagnose_command(CLI::App& app, int& exit_code);
+void add_fit_command(CLI::App& app, int& exit_code);
 
 }  // namespace pm::cli

@@ -14,6 +14,7 @@ packages=(
   libstb-dev                       # PNG output (stb_image_write)
   graphviz                         # rendering `pm graph` output in docs and tests
   clang libclang-rt-14-dev         # libFuzzer and sanitizer runtimes for the fuzz smoke test
+  python3                          # end-to-end CLI tests read --json output with it
 )
 
 missing=()

@@ -1,0 +1,72 @@
+// The optimization service (Stan's services::optimize): maximizes a compiled model's log
+// density over the unconstrained vector by L-BFGS from several seeded starting points, and
+// keeps the best. What is maximized is set when the model is compiled (CompileOptions):
+// MLE leaves the params' priors out, MAP keeps them; neither adds the log-Jacobian unless
+// --jacobian asked for it (CLI.md `pm fit --method`).
+//
+//   infer::OptimizeOptions options;  // 4 starts, CmdStan's tolerances
+//   infer::OptimizeResult result = infer::optimize(model, options, seed, progress);
+//   if (result.failure) { ... name result.failure->statement ... }
+//
+// Starts: u ~ uniform(-2, 2) per coordinate (CmdStan's default init), start s drawn from
+// random::Stream(seed).split(s), so a start does not depend on how many draws the others
+// took. A start where the log density is not finite is redrawn, up to
+// kMaxStartAttempts times; after that the run fails, naming the statement whose term was
+// not finite at the last attempt (CompiledModel::first_non_finite_term). With an initial
+// point (`init`, from --init), every start begins there; its NaN coordinates (variables the
+// init file left out) are drawn as above.
+//
+// The engine never prints: progress goes through the callback.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/compile/compiled_model.hpp"
+#include "engine/infer/lbfgs.hpp"
+
+namespace pm::infer {
+
+inline constexpr std::size_t kMaxStartAttempts = 100;  // CmdStan's initialization attempts
+
+struct OptimizeOptions {
+  LbfgsOptions lbfgs;
+  std::size_t starts = 4;
+  std::vector<double> init;  // empty, or dimension() values (NaN: draw this coordinate)
+};
+
+struct OptimizeProgress {
+  std::size_t start = 0;  // 0-based
+  std::size_t iteration = 0;
+  double log_density = 0;
+};
+using OptimizeCallback = std::function<void(const OptimizeProgress&)>;
+
+// Why no start could begin: the log density was not finite at every attempted point.
+struct StartFailure {
+  const lang::Stmt* statement = nullptr;  // null: the non-finite value came from a log-Jacobian
+  double log_density = 0;                 // its value at the last attempt
+  double term_value = 0;                  // the statement's term there
+  std::size_t attempts = 0;
+};
+
+struct OptimizeResult {
+  std::optional<StartFailure> failure;  // set: nothing below is meaningful
+  std::vector<double> unconstrained;    // the best optimum found
+  double log_density = 0;               // the objective there
+  std::size_t iterations = 0;           // of the best start
+  std::size_t best_start = 0;
+  ConvergenceReason reason = ConvergenceReason::MaxIterations;  // of the best start
+  bool converged() const { return is_converged(reason); }
+  std::vector<std::string> names;  // constrained elements, CompiledModel::constrained_names()
+  std::vector<double> values;      // their values at the optimum
+  std::vector<double> start_log_densities;  // each start's optimum, for reporting spread
+};
+
+OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& options, std::uint64_t seed,
+                        const OptimizeCallback& progress);
+
+}  // namespace pm::infer

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# End-to-end tests of `pm fit --method mle|map` (CLI.md "pm fit", "Output", "--json"):
+# closed-form estimates, --json fields, exit codes, the -o layout (CmdStan optimize CSV),
+# the --save-params / --init round trip, reproducibility by seed.
+#   usage: fit.sh PATH/TO/pm SOURCE_DIR
+set -u
+pm="$1"
+source_dir="$2"
+data="$source_dir/tests/data"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+# MLE of normal_known (sigma known): mu is the sample mean; log_density the log-likelihood.
+"$pm" fit "$data/normal_known.pm" -d "$data/normal_known.json" --method mle --json > "$scratch/mle.json" 2> "$scratch/err"
+status=$?
+[ "$status" -eq 0 ] || fail "mle normal_known exited $status: $(head -3 "$scratch/err")"
+python3 - "$scratch/mle.json" "$data/normal_known.json" <<'PY' || fail "mle normal_known: JSON fields or estimate"
+import json, math, sys
+out = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
+for key in ("method", "iterations", "converged", "log_density", "time_s", "summary"):
+    assert key in out, key
+assert out["method"] == "mle" and out["converged"] is True, out
+assert isinstance(out["iterations"], int) and out["iterations"] >= 1
+assert out["time_s"] >= 0
+mean = sum(d["y"]) / d["N"]
+entry = out["summary"]["mu"]
+assert abs(entry["mean"] - mean) < 1e-6 * max(1, abs(mean)), (entry, mean)
+assert entry["sd"] is None and entry["q5"] is None and entry["q50"] is None and entry["q95"] is None, entry
+s = d["sigma"]
+loglik = sum(-0.5 * math.log(2 * math.pi * s * s) - (y - mean) ** 2 / (2 * s * s) for y in d["y"])
+assert abs(out["log_density"] - loglik) < 1e-6 * abs(loglik), (out["log_density"], loglik)
+PY
+
+# MAP of coin (beta(1, 1) prior: the mode k / n) is the default method without latents.
+"$pm" fit "$data/coin.pm" -d "$data/coin.json" --json > "$scratch/map.json" 2> "$scratch/err" || fail "map coin: $(head -3 "$scratch/err")"
+python3 - "$scratch/map.json" "$data/coin.json" <<'PY' || fail "map coin: default method or estimate"
+import json, sys
+out = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
+assert out["method"] == "map", out
+mode = sum(d["y"]) / d["N"]
+assert abs(out["summary"]["theta"]["mean"] - mode) < 1e-6, (out["summary"], mode)
+PY
+
+# MLE with a discrete latent summed out: the two-component normal mixture of Old Faithful's
+# eruption durations. EM (R's mixtools::normalmixEM on faithful$eruptions) reaches the
+# log-likelihood -276.36; the ordered means are about 2.02 and 4.27.
+"$pm" fit "$source_dir/examples/gmm.pm" -d "$source_dir/examples/gmm_faithful.json" --method mle --json \
+  > "$scratch/gmm.json" 2> "$scratch/err" || fail "gmm mle: $(head -3 "$scratch/err")"
+python3 - "$scratch/gmm.json" <<'PY' || fail "gmm mle: log-likelihood or means"
+import json, sys
+out = json.load(open(sys.argv[1]))
+assert abs(out["log_density"] - (-276.36)) < 0.01, out["log_density"]
+mu = [out["summary"]["mu[1]"]["mean"], out["summary"]["mu[2]"]["mean"]]
+assert abs(mu[0] - 2.02) < 0.01 and abs(mu[1] - 4.27) < 0.01, mu
+PY
+
+# The table: a header with the CLI.md columns, the estimate, then the run's facts.
+"$pm" fit "$data/coin.pm" -d "$data/coin.json" --quiet > "$scratch/table.txt" 2> "$scratch/err" || fail "table run failed"
+grep -q "^name .*mean.*sd.*5%.*50%.*95%" "$scratch/table.txt" || fail "table header: $(head -1 "$scratch/table.txt")"
+grep -q "^theta " "$scratch/table.txt" || fail "table has no theta row"
+for fact in "method: map" "iterations:" "convergence:" "log density at the optimum:" "wall time:"; do
+  grep -q "$fact" "$scratch/table.txt" || fail "table lacks '$fact'"
+done
+
+# Same seed, same output (time_s aside); -o as CmdStan's optimize CSV with dotted names.
+for run in 1 2; do
+  "$pm" fit "$data/logreg_small.pm" -d "$data/logreg_small.json" --method map --seed 7 --json \
+    -o "$scratch/opt$run.csv" --save-params "$scratch/params$run.json" > "$scratch/run$run.json" 2> "$scratch/err" ||
+    fail "logreg map run $run: $(head -3 "$scratch/err")"
+done
+python3 - "$scratch/run1.json" "$scratch/run2.json" <<'PY' || fail "same seed gave different output"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+a.pop("time_s"); b.pop("time_s")
+assert a == b, (a, b)
+PY
+cmp -s "$scratch/params1.json" "$scratch/params2.json" || fail "same seed gave different --save-params"
+python3 - "$scratch/opt1.csv" "$scratch/run1.json" <<'PY' || fail "-o layout"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+comments = [l for l in lines if l.startswith("#")]
+rows = [l for l in lines if not l.startswith("#")]
+assert any(l.strip("# ") == "method = optimize" for l in comments), comments
+assert any("seed = 7" in l for l in comments)
+assert len(rows) == 2, rows
+header = rows[0].split(",")
+assert header[0] == "lp__" and "alpha" in header and "beta.1" in header, header
+values = dict(zip(header, map(float, rows[1].split(","))))
+out = json.load(open(sys.argv[2]))
+assert abs(values["lp__"] - out["log_density"]) < 1e-9 * abs(out["log_density"])
+assert abs(values["beta.1"] - out["summary"]["beta[1]"]["mean"]) < 1e-12
+PY
+
+# --save-params / --init round trip: restarting at the optimum stays there.
+python3 - "$scratch/params1.json" <<'PY' || fail "--save-params layout"
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert isinstance(p["alpha"], float) and isinstance(p["beta"], list), p
+PY
+"$pm" fit "$data/logreg_small.pm" -d "$data/logreg_small.json" --method map --init "$scratch/params1.json" --json \
+  > "$scratch/init.json" 2> "$scratch/err" || fail "--init run: $(head -3 "$scratch/err")"
+python3 - "$scratch/init.json" "$scratch/run1.json" <<'PY' || fail "--init did not restart at the optimum"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+assert a["iterations"] <= 3, a["iterations"]
+for name, entry in b["summary"].items():
+    assert abs(a["summary"][name]["mean"] - entry["mean"]) < 1e-5 * max(1, abs(entry["mean"])), name
+PY
+echo '{"theta": 1.5}' > "$scratch/bad_init.json"
+"$pm" fit "$data/coin.pm" -d "$data/coin.json" --init "$scratch/bad_init.json" > /dev/null 2> "$scratch/err"
+[ $? -eq 2 ] || fail "--init outside the support should exit 2"
+grep -q "theta" "$scratch/err" || fail "--init error should name theta: $(cat "$scratch/err")"
+
+# Exit 2: vi (default with continuous latents) is not implemented; mle refuses latents.
+"$pm" fit "$data/eight_schools_nc.pm" -d "$data/eight_schools.json" > /dev/null 2> "$scratch/err"
+[ $? -eq 2 ] || fail "default vi should exit 2"
+grep -q "not implemented" "$scratch/err" || fail "vi message: $(cat "$scratch/err")"
+"$pm" fit "$data/eight_schools_nc.pm" -d "$data/eight_schools.json" --method mle > /dev/null 2> "$scratch/err"
+[ $? -eq 2 ] || fail "mle with latents should exit 2"
+grep -q "map" "$scratch/err" || fail "mle refusal should suggest map: $(cat "$scratch/err")"
+"$pm" fit "$data/eight_schools_nc.pm" -d "$data/eight_schools.json" --method map --json > "$scratch/es.json" 2> "$scratch/err"
+[ $? -eq 0 ] || fail "map with latents: $(head -3 "$scratch/err")"
+"$pm" fit "$data/coin.pm" -d "$data/coin.json" --method bogus > /dev/null 2>&1
+[ $? -eq 2 ] || fail "unknown method should exit 2"
+"$pm" fit "$data/coin.pm" > /dev/null 2>&1
+[ $? -eq 2 ] || fail "missing data should exit 2"
+
+# Exit 1: the log density is not finite at any start; the statement is named file:line:col.
+cat > "$scratch/never.pm" <<'PM'
+param {
+  real mu;
+}
+model {
+  mu ~ normal(0, 1);
+  target += log(-1 - mu * mu);
+}
+PM
+"$pm" fit "$scratch/never.pm" > /dev/null 2> "$scratch/err"
+[ $? -eq 1 ] || fail "non-finite everywhere should exit 1"
+grep -q "never.pm:6:" "$scratch/err" || fail "non-finite error should locate line 6: $(cat "$scratch/err")"
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures failure(s)" >&2
+  exit 1
+fi
+echo "fit.sh: all passed"
