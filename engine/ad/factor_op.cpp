@@ -7,11 +7,17 @@
 // element dims are the factor's (the common case: data y, a linear predictor), otherwise a
 // copy into preallocated scratch (a scalar repeated, or a (K) parameter expanded over an
 // (N, K) block run by run, so the inner loop stays contiguous over N).
+// A scratch argument that holds one value over the whole block (a broadcast scalar; a (K)
+// parameter on a block inside one component) is flagged KernelArg::uniform, so that a kernel
+// can compute its functions once per block (normal: 1 / sigma, log sigma); a broadcast
+// scalar's scratch is filled once per pass, not per block.
 //
 // Gradient, two regimes:
 // - Output summed to one value (the usual `y ~ dist(...)`): the upstream adjoint is one
 //   number g, so forward(record) already reduces each block's partials onto each argument's
 //   shape ("reduced partials", preallocated); backward adds g * reduced partials. One pass.
+//   Here the op offers kernels the summed-partials shortcut (kernel.hpp): for a uniform
+//   argument, the kernel may return the block's sum of partials, added to its one target.
 // - Otherwise (e.g. a mixture's per-component densities, shaped (N, K)): backward calls the
 //   kernel again per block with partials and combines them at once with the upstream
 //   adjoints gathered for the block: no per-element partial buffers are kept.
@@ -67,6 +73,7 @@ class FactorOp final : public OpBase {
       arg.direct = own_elements == elements;
       arg.broadcast_event = own_elements.element_count() == 1 && arg.event_size > 1;
       arg.plan = element_plan(elements, own_elements, arg.event_size);
+      arg.uniform = !arg.direct && arg.event_size == 1 && own_elements.element_count() == 1;
       if (!arg.direct && !arg.broadcast_event) arg.scratch = program.add_scratch(block_size_ * arg.event_size);
       arg.wants_gradient = a.value.requires_gradient();
       if (arg.wants_gradient) {
@@ -99,6 +106,7 @@ class FactorOp final : public OpBase {
           arg.reduced_partials = program.add_scratch(program.shape(Node{&program, arg.node}).element_count());
     kernel_args_.resize(arguments_.size());
     partial_pointers_.resize(arguments_.size());
+    summed_partials_ = std::make_unique<bool[]>(arguments_.size());
   }
 
   const char* name() const override { return "log_density"; }
@@ -112,7 +120,7 @@ class FactorOp final : public OpBase {
         if (arg.wants_gradient) ArrayMap(program_->scratch_data(arg.reduced_partials), argument_size(arg)).setZero();
     for_each_block([&](std::size_t start, std::size_t count) {
       double* densities = output_is_elements_ ? output + start : program_->scratch_data(density_scratch_);
-      call_kernel(count, densities, reduce_partials);
+      call_kernel(count, densities, reduce_partials, reduce_partials);
       if (!output_is_elements_) {
         output_plan_.for_each_piece(output_cursors_, count, [&](const std::size_t* offset, std::size_t length, std::size_t done) {
           accumulate(output + offset[0], output_plan_.inner_stride(0), as_index(length),
@@ -123,8 +131,11 @@ class FactorOp final : public OpBase {
         for (std::size_t a = 0; a < arguments_.size(); ++a) {
           Argument& arg = arguments_[a];
           if (!arg.wants_gradient) continue;
-          scatter_add(arg, program_->scratch_data(arg.reduced_partials), arg.cursor_backup, count,
-                      program_->scratch_data(arg.partial_scratch));
+          if (summed_partials_[a])  // the kernel summed the block (uniform: one target)
+            program_->scratch_data(arg.reduced_partials)[arg.uniform_offset] += program_->scratch_data(arg.partial_scratch)[0];
+          else
+            scatter_add(arg, program_->scratch_data(arg.reduced_partials), arg.cursor_backup, count,
+                        program_->scratch_data(arg.partial_scratch));
         }
       }
     });
@@ -143,7 +154,7 @@ class FactorOp final : public OpBase {
       return;
     }
     for_each_block([&](std::size_t start, std::size_t count) {
-      call_kernel(count, program_->scratch_data(density_scratch_), true);
+      call_kernel(count, program_->scratch_data(density_scratch_), true, false);
       // Upstream adjoint per element of the block, then partial * adjoint onto arguments.
       const double* upstream = g + start;
       if (!output_is_elements_) {
@@ -181,6 +192,9 @@ class FactorOp final : public OpBase {
     bool direct = false;           // element dims equal the factor's: pass a pointer
     bool broadcast_event = false;  // one event for every element (KernelArg::broadcast)
     bool wants_gradient = false;
+    bool uniform = false;          // one scalar broadcast over every element (KernelArg::uniform)
+    std::size_t filled = 0;        // uniform: leading scratch values already holding it, this pass
+    std::size_t uniform_offset = 0;  // where a uniform block's value (and partial sum) lives
     tensor::LoopPlan plan;
     tensor::LoopPlan::Cursor cursor, cursor_backup;
     std::size_t scratch = 0, partial_scratch = 0, reduced_partials = 0;
@@ -200,7 +214,10 @@ class FactorOp final : public OpBase {
   template <class Body>
   void for_each_block(Body&& body) {
     output_cursors_ = output_plan_.cursor_at(0);
-    for (Argument& arg : arguments_) arg.cursor = arg.plan.cursor_at(0);
+    for (Argument& arg : arguments_) {
+      arg.cursor = arg.plan.cursor_at(0);
+      arg.filled = 0;  // values may have changed since the last pass
+    }
     for (std::size_t start = 0; start < element_count_; start += block_size_) {
       std::size_t count = std::min(block_size_, element_count_ - start);
       body(start, count);
@@ -209,7 +226,9 @@ class FactorOp final : public OpBase {
 
   // Fills kernel_args_ for the block at the arguments' cursors (advancing them) and calls
   // the kernel; partials go to each gradient argument's partial scratch when wanted.
-  void call_kernel(std::size_t count, double* densities, bool with_partials) {
+  // allow_sums: the caller only needs block sums of the partials of uniform arguments, so the
+  // kernel may return those (kernel.hpp); summed_partials_ says which it did.
+  void call_kernel(std::size_t count, double* densities, bool with_partials, bool allow_sums) {
     for (std::size_t a = 0; a < arguments_.size(); ++a) {
       Argument& arg = arguments_[a];
       const double* data = value(arg.node);
@@ -217,8 +236,20 @@ class FactorOp final : public OpBase {
       k.event_size = arg.event_size;
       k.broadcast = arg.broadcast_event;
       arg.cursor_backup = arg.cursor;
+      k.uniform = arg.uniform;
+      arg.uniform_offset = 0;
+      summed_partials_[a] = false;
       if (arg.broadcast_event) {
         k.data = data;
+      } else if (arg.uniform) {
+        // The scratch keeps the value from the previous block of this pass: fill it once.
+        double* block = program_->scratch_data(arg.scratch);
+        if (arg.filled < count) {
+          std::fill_n(block, count, data[0]);
+          arg.filled = count;
+        }
+        arg.plan.for_each_piece(arg.cursor, count, [](const std::size_t*, std::size_t, std::size_t) {});
+        k.data = block;
       } else if (arg.direct) {
         std::size_t start = arg.cursor.offset[0] + arg.cursor.inner * arg.plan.inner_stride(0);
         k.data = data + start;
@@ -231,6 +262,12 @@ class FactorOp final : public OpBase {
             std::copy_n(data + offset[0], length * event, block + done * event);
           } else if (event == 1) {
             std::fill_n(block + done, length, data[offset[0]]);
+            // One run over the whole block (a (K) parameter over a (N, K) block inside one
+            // component): uniform for this block, its partials' sum belongs to offset[0].
+            if (length == count) {
+              k.uniform = true;
+              arg.uniform_offset = offset[0];
+            }
           } else {
             for (std::size_t j = 0; j < length; ++j) std::copy_n(data + offset[0], event, block + (done + j) * event);
           }
@@ -243,6 +280,7 @@ class FactorOp final : public OpBase {
     call.count = count;
     call.args = kernel_args_.data();
     call.arg_count = kernel_args_.size();
+    call.summed_partials = allow_sums ? summed_partials_.get() : nullptr;
     kernel_(call, densities, partial_pointers_.data());
   }
 
@@ -274,6 +312,7 @@ class FactorOp final : public OpBase {
   std::size_t density_scratch_ = 0, upstream_scratch_ = 0;
   std::vector<KernelArg> kernel_args_;
   std::vector<double*> partial_pointers_;
+  std::unique_ptr<bool[]> summed_partials_;
 };
 
 }  // namespace

@@ -23,6 +23,14 @@
 // - partials[a] is null when that partial is not wanted (data, ints, constants); otherwise
 //   it points at count * event_size(a) doubles that the kernel OVERWRITES with
 //   d out[j] / d args[a][j, e] -- per element even when args[a] is broadcast (the caller sums).
+// - Optional shortcut for a broadcast scalar (KernelArg::uniform: its `count` values are all
+//   equal): when call.summed_partials is non-null, a kernel MAY write the block's sum
+//   sum_j d out[j] / d args[a][j] to partials[a][0] instead of the per-element values, and
+//   then sets call.summed_partials[a] = true (the caller initializes every flag to false, so
+//   a kernel that ignores the shortcut keeps the per-element contract). Only when args[a] is
+//   uniform, and only when no out[j] is -infinity (zero_partials_outside_support must be able
+//   to zero an element's partials). Saves the per-element partial array and the caller's pass
+//   summing it: the scalar parameters of `y ~ normal(mu, sigma)` over N data.
 #pragma once
 
 #include <cstddef>
@@ -37,12 +45,17 @@ struct KernelArg {
   const double* data = nullptr;
   std::size_t event_size = 1;
   bool broadcast = false;  // only when event_size > 1: one event for every element
+  // Only when event_size == 1: every one of the `count` values equals data[0] (a scalar
+  // broadcast over the elements). A hint: data still holds `count` values.
+  bool uniform = false;
 };
 
 struct KernelCall {
   std::size_t count = 0;            // number of elements j
   const KernelArg* args = nullptr;  // outcome first, then parameters
   std::size_t arg_count = 0;
+  // Null, or arg_count flags, all false on entry: see the summed-partials shortcut above.
+  bool* summed_partials = nullptr;
 };
 
 // Writes out[0..count) and, for each non-null partials[a], its partial derivatives.

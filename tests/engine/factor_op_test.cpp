@@ -219,3 +219,117 @@ TEST_CASE("log_density_linear: equals the unfused factor over X * beta + alpha")
   for (std::size_t i = 0; i < 6; ++i) CHECK(ga[i] == doctest::Approx(gb[i]).epsilon(1e-10));
   CHECK(a.value_only(point, fa) == doctest::Approx(b.value_only(point, fb)).epsilon(1e-12));
 }
+
+// The summed-partials shortcut (kernel.hpp): a kernel that returns the block sum of a uniform
+// scalar's partials must give the same value and gradient as one that writes per-element
+// partials, in every regime of the factor op.
+namespace {
+
+int shortcut_calls = 0;       // blocks in which the kernel summed some partial
+int uniform_flag_misses = 0;  // blocks where a uniform flag disagreed with the values
+
+void normal_summing_kernel(const ad::KernelCall& call, double* out, double* const* partials) {
+  normal_kernel(call, out, partials);
+  bool summed_any = false;
+  for (std::size_t a = 0; a < call.arg_count; ++a) {
+    const ad::KernelArg& arg = call.args[a];
+    if (arg.uniform)
+      for (std::size_t j = 0; j < call.count; ++j)
+        if (arg.data[j] != arg.data[0]) ++uniform_flag_misses;
+    if (!arg.uniform || !partials[a] || !call.summed_partials) continue;
+    partials[a][0] = Eigen::Map<const Eigen::ArrayXd>(partials[a], static_cast<Eigen::Index>(call.count)).sum();
+    call.summed_partials[a] = true;
+    summed_any = true;
+  }
+  if (summed_any) ++shortcut_calls;
+}
+
+}  // namespace
+
+TEST_CASE("factor: a kernel returning summed partials of uniform scalars agrees with the per-element path") {
+  const std::vector<double> y = draws(2500, 4, 1.5);  // three blocks, the last one partial
+  auto build = [&](Program& p, ad::LogDensityKernel kernel) {
+    Node mu = p.parameter(scalar);
+    Node sigma = p.parameter(scalar);
+    Node data = p.constant(Shape({Dim{tensor::plate(0), y.size()}}), y);
+    return ad::log_density(kernel, {{data}, {mu}, {sigma}}, {tensor::plate(0)});
+  };
+  Program plain_program, summing_program;
+  Node plain = build(plain_program, normal_kernel);
+  Node summing = build(summing_program, normal_summing_kernel);
+  plain_program.finalize();
+  summing_program.finalize();
+  shortcut_calls = uniform_flag_misses = 0;
+  // Two points in turn: the uniform scratch must follow the parameter's new value.
+  for (const std::vector<double>& point : {std::vector<double>{0.3, 1.4}, std::vector<double>{-0.7, 0.6}}) {
+    std::vector<double> plain_gradient(2), summing_gradient(2);
+    const double plain_value = plain_program.value_and_gradient(point, plain_gradient, plain);
+    const double summing_value = summing_program.value_and_gradient(point, summing_gradient, summing);
+    double expected = 0;
+    for (double v : y) expected += normal_reference(v, point[0], point[1]);
+    CHECK(summing_value == doctest::Approx(expected).epsilon(1e-12));
+    CHECK(summing_value == doctest::Approx(plain_value).epsilon(1e-13));
+    for (int i = 0; i < 2; ++i) CHECK(summing_gradient[i] == doctest::Approx(plain_gradient[i]).epsilon(1e-13));
+  }
+  CHECK(shortcut_calls == 6);  // 3 blocks x 2 gradient evaluations
+  CHECK(uniform_flag_misses == 0);
+}
+
+TEST_CASE("factor: summed partials only where the op can use them; gradients stay exact") {
+  const Shape plates{Dim{tensor::plate(0), 1100}};  // two blocks
+  const std::vector<double> y = draws(1100, 5);
+  std::vector<double> point = y;
+  point.push_back(0.2);  // mu
+  point.push_back(1.3);  // sigma
+  shortcut_calls = uniform_flag_misses = 0;
+  // Summed output, y a parameter too (direct, per-element partials) next to uniform mu, sigma.
+  testing::expect_gradient(
+      [&](Program& p) {
+        Node yp = p.parameter(plates);
+        Node mu = p.parameter(scalar);
+        Node sigma = p.parameter(scalar);
+        return ad::log_density(normal_summing_kernel, {{yp}, {mu}, {sigma}}, {tensor::plate(0)});
+      },
+      {point});
+  CHECK(shortcut_calls > 0);
+  // Unsummed output: the backward pass needs per-element partials times per-element
+  // adjoints, so the op must not offer the shortcut.
+  shortcut_calls = 0;
+  testing::expect_gradient(
+      [&](Program& p) {
+        Node yp = p.parameter(plates);
+        Node mu = p.parameter(scalar);
+        Node sigma = p.parameter(scalar);
+        return ad::log_density(normal_summing_kernel, {{yp}, {mu}, {sigma}}, {});
+      },
+      {point});
+  CHECK(shortcut_calls == 0);
+  CHECK(uniform_flag_misses == 0);
+}
+
+TEST_CASE("factor: a (K) parameter is uniform on blocks inside one component; sums land on that component") {
+  const std::size_t n = 2100, k = 3;  // blocks inside one component and blocks spanning two
+  const std::vector<double> y = draws(n, 6, 2.0);
+  const Shape components{Dim{tensor::enumeration(0), k}};
+  auto build = [&](Program& p, ad::LogDensityKernel kernel) {
+    Node mu = p.parameter(components);
+    Node sigma = p.parameter(components);
+    Node data = p.constant(Shape({Dim{tensor::plate(0), n}}), y);
+    return ad::log_density(kernel, {{data}, {mu}, {sigma}}, {tensor::plate(0), tensor::enumeration(0)});
+  };
+  const std::vector<double> point{-1.0, 0.5, 2.0, 0.8, 1.1, 0.6};
+  Program plain_program, summing_program;
+  Node plain = build(plain_program, normal_kernel);
+  Node summing = build(summing_program, normal_summing_kernel);
+  plain_program.finalize();
+  summing_program.finalize();
+  shortcut_calls = uniform_flag_misses = 0;
+  std::vector<double> plain_gradient(6), summing_gradient(6);
+  const double plain_value = plain_program.value_and_gradient(point, plain_gradient, plain);
+  const double summing_value = summing_program.value_and_gradient(point, summing_gradient, summing);
+  CHECK(shortcut_calls > 0);
+  CHECK(uniform_flag_misses == 0);
+  CHECK(summing_value == doctest::Approx(plain_value).epsilon(1e-13));
+  for (std::size_t i = 0; i < 6; ++i) CHECK(summing_gradient[i] == doctest::Approx(plain_gradient[i]).epsilon(1e-13));
+  testing::expect_gradient([&](Program& p) { return build(p, normal_summing_kernel); }, {point});
+}
