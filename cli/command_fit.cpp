@@ -1,19 +1,26 @@
 // `pm fit MODEL.pm -d DATA --method mle|map [--jacobian] [--seed S] [--iter N] [--starts K]
-//  [--json] [-o FILE.csv] [--save-params FILE.json] [--init FILE.json] [--quiet]`
-// (CLI.md "pm fit"): point estimates by L-BFGS (engine/infer/optimize.hpp).
+//  [--json] [-o FILE.csv] [--discrete-out FILE.csv] [--save-params FILE.json] [--init FILE.json] [--quiet]`
+// (CLI.md "pm fit"): point estimates by L-BFGS (engine/infer/optimize.hpp), and the exact
+// posteriors of the summed-out discrete latents at the optimum (engine/infer/discrete_report.hpp).
 //
 // Methods: mle maximizes the likelihood (the params' priors left out; refused when the
 // model has continuous latents, whose priors cannot be dropped); map maximizes
 // log p(data, theta, z), without the log-Jacobian unless --jacobian, as CmdStan's optimize.
 // The default is map when there are no continuous latents, else vi, which is not
-// implemented yet (exit 2, saying so).
+// implemented yet (exit 2, saying so). With neither params nor continuous latents there is
+// nothing to optimize: fit only reports the exact posteriors of the discrete latents (method
+// "map" as CLI.md's default, 0 iterations, log density = log p(data); `pm evidence` reports the
+// same number).
 //
 // Outputs: the summary table (point estimates in the mean column; sd and quantiles are "—")
-// and the run's facts, or --json (CLI.md "--json"); -o as CmdStan's optimize CSV (one row);
+// with P(value) per element of each discrete latent (abbreviated past kMaxDiscreteRows),
+// and the run's facts, or --json (CLI.md "--json", with "discrete"); -o as CmdStan's optimize CSV (one row);
 // --save-params the constrained values as JSON (engine/infer/params_json.hpp), which --init
-// reads back. Files are written through a temporary file renamed into place.
+// reads back; --discrete-out every element's posterior as CSV (layout in discrete_report.hpp).
+// Files are written through a temporary file renamed into place.
 // Exit 0 success (a run that stopped before converging warns on stderr), 1 when no start has
 // a finite log density (the statement named), 2 for bad model, data or arguments.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -28,6 +35,7 @@
 
 #include "cli/common.hpp"
 #include "engine/compile/compiled_model.hpp"
+#include "engine/infer/discrete_report.hpp"
 #include "engine/infer/optimize.hpp"
 #include "engine/infer/params_json.hpp"
 
@@ -43,7 +51,7 @@ struct FitOptions {
   std::size_t iterations = 10000;
   std::size_t starts = 4;
   bool json = false;
-  std::string output, save_params, init;
+  std::string output, save_params, init, discrete_out;
   bool quiet = false;
 };
 
@@ -57,6 +65,12 @@ std::vector<std::string> continuous_latents(const lang::CheckedProgram& checked)
 bool has_params(const lang::CheckedProgram& checked) {
   for (const lang::Symbol& symbol : checked.symbols)
     if (symbol.kind == lang::SymbolKind::Param) return true;
+  return false;
+}
+
+bool has_discrete_latents(const lang::CheckedProgram& checked) {
+  for (const lang::Symbol& symbol : checked.symbols)
+    if (symbol.kind == lang::SymbolKind::Latent && symbol.discrete) return true;
   return false;
 }
 
@@ -81,9 +95,8 @@ std::string choose_method(const FitOptions& options, const lang::CheckedProgram&
               << ") need theirs; use --method map (or vi, once implemented)\n";
     return {};
   }
-  if (latents.empty() && !has_params(checked)) {
-    std::cerr << "pm: fit: the model has neither params nor continuous latents: nothing to optimize (reporting the "
-                 "exact posteriors of discrete latents is not implemented yet)\n";
+  if (latents.empty() && !has_params(checked) && !has_discrete_latents(checked)) {
+    std::cerr << "pm: fit: the model has no params and no latents: there is nothing to estimate\n";
     return {};
   }
   return options.method.empty() ? "map" : options.method;
@@ -123,18 +136,56 @@ std::string optimize_csv(const FitOptions& options, const std::string& method, c
   return text + "\n";
 }
 
-void print_table(const std::string& method, bool jacobian, const infer::OptimizeResult& result, double seconds) {
+// "disease  P(0) = 0.838983  P(1) = 0.161017", one line per element; long latents are cut.
+void print_discrete(const std::vector<compile::DiscretePosterior>& posteriors,
+                    const std::vector<std::string>& unavailable) {
+  constexpr std::size_t kMaxDiscreteRows = 10;  // per latent; --discrete-out and --json hold all
+  for (const compile::DiscretePosterior& posterior : posteriors) {
+    std::size_t width = 8;
+    for (const std::string& name : posterior.element_names) width = std::max(width, name.size() + 2);
+    for (std::size_t e = 0; e < posterior.element_names.size() && e < kMaxDiscreteRows; ++e) {
+      std::string line = fmt::format("{:<{}}", posterior.element_names[e], width);
+      for (std::size_t k = 0; k < posterior.values.size(); ++k)
+        line += fmt::format("{}P({}) = {:.6f}", k ? "  " : "", posterior.values[k], posterior.probabilities[e][k]);
+      std::cout << line << "\n";
+    }
+    if (posterior.element_names.size() > kMaxDiscreteRows)
+      std::cout << fmt::format("... {} more: see --discrete-out FILE.csv or --json\n",
+                               posterior.element_names.size() - kMaxDiscreteRows);
+  }
+  for (const std::string& name : unavailable)
+    std::cout << name << "  (its exact posterior cannot be formed for this model yet)\n";
+}
+
+void print_table(const std::string& method, bool jacobian, const infer::OptimizeResult& result, double seconds,
+                 const std::vector<compile::DiscretePosterior>& posteriors,
+                 const std::vector<std::string>& unavailable) {
   const std::size_t starts = result.start_log_densities.size();
   constexpr std::size_t kMaxRows = 60;  // longer tables are cut; -o and --json hold every element
   std::size_t width = 8;
   for (const std::string& name : result.names) width = std::max(width, name.size() + 2);
-  std::cout << fmt::format("{:<{}}{:>14}{:>10}{:>10}{:>10}{:>10}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
+  if (!result.names.empty())
+    std::cout << fmt::format("{:<{}}{:>14}{:>10}{:>10}{:>10}{:>10}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
   for (std::size_t i = 0; i < result.names.size() && i < kMaxRows; ++i)
     std::cout << fmt::format("{:<{}}{:>14.6g}{:>10}{:>10}{:>10}{:>10}\n", result.names[i], width, result.values[i], "—",
                              "—", "—", "—");
   if (result.names.size() > kMaxRows)
     std::cout << fmt::format("... {} more elements (all of them are in --json and -o FILE.csv)\n",
                              result.names.size() - kMaxRows);
+  if (!posteriors.empty() || !unavailable.empty()) {
+    if (!result.names.empty()) std::cout << "\n";
+    std::cout << (result.names.empty() ? "exact posterior of the discrete latents:\n"
+                                       : "posterior of the discrete latents at the optimum:\n");
+    print_discrete(posteriors, unavailable);
+  }
+  if (result.names.empty()) {
+    std::cout << fmt::format("\nmethod: {} (no params and no continuous latents: nothing to optimize; the "
+                             "posteriors are exact)\n",
+                             method);
+    std::cout << fmt::format("log p(data): {:.10g}\n", result.log_density);
+    std::cout << fmt::format("wall time: {:.3f} s\n", seconds);
+    return;
+  }
   std::cout << fmt::format("\nmethod: {} ({}; point estimates: sd and quantiles do not apply)\n", method,
                            jacobian ? "with the log-Jacobian" : "no Jacobian");
   std::cout << fmt::format("iterations: {} (L-BFGS, best of {} start{})\n", result.iterations, starts,
@@ -198,8 +249,22 @@ int run_fit(const FitOptions& options) {
     };
   }
   auto begin = std::chrono::steady_clock::now();
-  infer::OptimizeResult result = infer::optimize(*model, optimize_options, options.seed, progress);
+  infer::OptimizeResult result;
+  if (model->dimension() == 0) {
+    // Nothing to optimize: one evaluation gives log p(data) and the exact posteriors.
+    result.log_density = model->program->value_only({}, model->log_density);
+    result.reason = infer::ConvergenceReason::GradientNorm;  // a function of no coordinates
+    if (!std::isfinite(result.log_density)) {
+      std::cerr << "pm: fit: log p(data) is " << result.log_density << ": the data are impossible under the model\n";
+      return kExitInferenceFailed;
+    }
+  } else {
+    result = infer::optimize(*model, optimize_options, options.seed, progress);
+  }
+  std::vector<compile::DiscretePosterior> posteriors;
+  if (!result.failure) posteriors = infer::discrete_posteriors_at(*model, result.unconstrained);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  std::vector<std::string> unavailable = infer::latents_without_posterior(*model, posteriors);
   if (show_progress) std::cerr << "\r" << std::string(60, ' ') << "\r";
 
   if (result.failure) {
@@ -227,13 +292,17 @@ int run_fit(const FitOptions& options) {
                           {"converged", result.converged()},
                           {"log_density", result.log_density},
                           {"time_s", seconds},
-                          {"summary", summary}};
+                          {"summary", summary},
+                          {"discrete", infer::discrete_posteriors_json(posteriors)}};
     std::cout << out.dump() << "\n";
   } else {
-    print_table(method, options.jacobian, result, seconds);
+    print_table(method, options.jacobian, result, seconds, posteriors, unavailable);
   }
   if (!options.output.empty() &&
       !write_file_atomically(options.output, optimize_csv(options, method, optimize_options.lbfgs, result)))
+    return kExitBadInput;
+  if (!options.discrete_out.empty() &&
+      !write_file_atomically(options.discrete_out, infer::discrete_posteriors_csv(posteriors)))
     return kExitBadInput;
   if (!options.save_params.empty() &&
       !write_file_atomically(options.save_params, infer::params_to_json(*model, result.values).dump(2) + "\n"))
@@ -258,6 +327,8 @@ void add_fit_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_flag("--json", options->json, "print the result as JSON (CLI.md) instead of the table");
   command->add_option("-o,--output", options->output, "CmdStan optimize CSV: lp__ and every element, one row");
+  command->add_option("--discrete-out", options->discrete_out,
+                      "per-element posterior probabilities of each discrete latent, CSV: latent,element,p_1,...");
   command->add_option("--save-params", options->save_params, "write the estimates as JSON, keyed by name");
   command->add_option("--init", options->init, "start from saved estimates (JSON from --save-params)");
   command->add_flag("--quiet", options->quiet, "no progress on stderr");

@@ -52,5 +52,6 @@ void add_check_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_diagnose_command(CLI::App& app, int& exit_code);
 void add_fit_command(CLI::App& app, int& exit_code);
+void add_evidence_command(CLI::App& app, int& exit_code);
 
 }  // namespace pm::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   pm::cli::add_graph_command(app, exit_code);
   pm::cli::add_diagnose_command(app, exit_code);
   pm::cli::add_fit_command(app, exit_code);
+  pm::cli::add_evidence_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -141,6 +141,73 @@ PM
 [ $? -eq 1 ] || fail "non-finite everywhere should exit 1"
 grep -q "never.pm:6:" "$scratch/err" || fail "non-finite error should locate line 6: $(cat "$scratch/err")"
 
+# Exact discrete posteriors (CLI.md "Output", "--json" "discrete"). bayes_rule has no params:
+# nothing is optimized; P(disease = 1 | positive = 1) = 0.01 * 0.95 / 0.059 = 0.161017.
+"$pm" fit "$source_dir/examples/bayes_rule.pm" -d positive=1 > "$scratch/bayes.txt" 2> "$scratch/err" \
+  || fail "bayes_rule table: $(head -3 "$scratch/err")"
+grep -q "^disease  *P(0) = 0.838983  P(1) = 0.161017$" "$scratch/bayes.txt" \
+  || fail "bayes_rule table line: $(cat "$scratch/bayes.txt")"
+"$pm" fit "$source_dir/examples/bayes_rule.pm" -d positive=1 --json > "$scratch/bayes.json" 2> "$scratch/err" \
+  || fail "bayes_rule --json: $(head -3 "$scratch/err")"
+python3 - "$scratch/bayes.json" <<'PY' || fail "bayes_rule --json discrete: $(cat "$scratch/bayes.json")"
+import json, math, sys
+out = json.load(open(sys.argv[1]))
+assert out["method"] == "map" and out["iterations"] == 0 and out["converged"] is True, out
+assert out["summary"] == {}, out
+posterior = out["discrete"]["disease"]
+assert set(posterior) == {"0", "1"}, posterior
+assert abs(posterior["1"] - 0.0095 / 0.059) < 1e-12, posterior
+assert abs(posterior["0"] - 0.0495 / 0.059) < 1e-12, posterior
+assert abs(out["log_density"] - math.log(0.059)) < 1e-12, out
+PY
+
+# gmm by mle: one posterior per eruption, each summing to 1; the table abbreviates; the
+# --discrete-out CSV has a header and one row per eruption with the same numbers.
+"$pm" fit "$source_dir/examples/gmm.pm" -d "$source_dir/examples/gmm_faithful.json" --method mle \
+  --discrete-out "$scratch/z.csv" > "$scratch/gmm.txt" 2> "$scratch/err" || fail "gmm table: $(head -3 "$scratch/err")"
+grep -q "^z\[1\]  *P(1) = [01]\.[0-9]*  P(2) = [01]\.[0-9]*$" "$scratch/gmm.txt" || fail "gmm table z[1]: $(head -20 "$scratch/gmm.txt")"
+grep -q "262 more: see --discrete-out FILE.csv or --json" "$scratch/gmm.txt" || fail "gmm table abbreviation note"
+"$pm" fit "$source_dir/examples/gmm.pm" -d "$source_dir/examples/gmm_faithful.json" --method mle --json \
+  > "$scratch/gmm_discrete.json" 2> "$scratch/err" || fail "gmm --json: $(head -3 "$scratch/err")"
+python3 - "$scratch/gmm_discrete.json" "$scratch/z.csv" "$source_dir/examples/gmm_faithful.json" <<'PY' \
+  || fail "gmm discrete posteriors (--json or --discrete-out)"
+import csv, json, math, sys
+out = json.load(open(sys.argv[1])); rows = list(csv.reader(open(sys.argv[2]))); d = json.load(open(sys.argv[3]))
+discrete = out["discrete"]
+assert len(discrete) == 272, len(discrete)
+for i in range(1, 273):
+    p = discrete[f"z[{i}]"]
+    assert set(p) == {"1", "2"}, p
+    assert abs(p["1"] + p["2"] - 1) < 1e-12, p
+# Responsibilities at the printed estimates, computed here (ordered mu: component 2 is long).
+s = out["summary"]
+w = [s["w[1]"]["mean"], s["w[2]"]["mean"]]; mu = [s["mu[1]"]["mean"], s["mu[2]"]["mean"]]
+sd = [s["sigma[1]"]["mean"], s["sigma[2]"]["mean"]]
+for i, x in enumerate(d["x"], start=1):
+    dens = [w[k] / sd[k] * math.exp(-0.5 * ((x - mu[k]) / sd[k]) ** 2) for k in range(2)]
+    assert abs(discrete[f"z[{i}]"]["2"] - dens[1] / sum(dens)) < 1e-6, (i, discrete[f"z[{i}]"], dens)
+# The CSV: a header, then one row per eruption; the same probabilities (same seed, same optimum).
+assert rows[0] == ["latent", "element", "p_1", "p_2"], rows[0]
+assert len(rows) == 273, len(rows)
+for row in rows[1:]:
+    assert row[0] == "z", row
+    p1, p2 = float(row[2]), float(row[3])
+    assert abs(p1 + p2 - 1) < 1e-12, row
+    assert abs(p2 - discrete[row[1]]["2"]) < 1e-9, (row, discrete[row[1]])
+PY
+
+# A model with no params and no latents has nothing to estimate: exit 2.
+cat > "$scratch/empty.pm" <<'PM'
+data {
+  real y;
+}
+model {
+  y ~ normal(0, 1);
+}
+PM
+"$pm" fit "$scratch/empty.pm" -d y=0.5 > /dev/null 2> "$scratch/err"
+[ $? -eq 2 ] || fail "no params and no latents should exit 2"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
