@@ -4,9 +4,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,6 +53,15 @@ struct Compiled {
   }
   double evaluate(const std::vector<double>& u) { return model->program->value_only(u, model->log_density); }
 };
+
+// A seeded point of the unconstrained space: each coordinate uniform(-half_width, half_width).
+inline std::vector<double> seeded_point(std::size_t n, unsigned seed, double half_width) {
+  std::mt19937_64 generator(seed);
+  std::uniform_real_distribution<double> uniform(-half_width, half_width);
+  std::vector<double> u(n);
+  for (double& x : u) x = uniform(generator);
+  return u;
+}
 
 // Parses, checks, loads the data and compiles; `model` is empty when any step failed (the
 // diagnostics say why). Checker or data errors fail the test at once.
@@ -116,6 +128,26 @@ inline StanGradient read_stan_gradient(const std::string& file) {
     if (fields[0] == "grad") result.gradient.push_back(value);
   }
   return result;
+}
+
+// Central differences of the compiled log density: every coordinate within `tolerance`
+// relative (h = 1e-6 gives truncation ~1e-12 |f'''| and rounding ~1e-10 |f|).
+inline void expect_gradient_matches(Compiled& compiled, const std::vector<double>& u, double tolerance = 1e-6) {
+  std::vector<double> gradient;
+  double f = compiled.evaluate(u, gradient);
+  REQUIRE(std::isfinite(f));
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    std::vector<double> shifted = u;
+    const double h = 1e-6 * std::max(1.0, std::abs(u[i]));
+    shifted[i] = u[i] + h;
+    double plus = compiled.evaluate(shifted);
+    shifted[i] = u[i] - h;
+    double minus = compiled.evaluate(shifted);
+    double finite_difference = (plus - minus) / (2 * h);
+    CAPTURE(i);
+    CHECK(std::abs(gradient[i] - finite_difference) <=
+          tolerance * std::max(1.0, std::abs(finite_difference)) + 1e-9 * std::max(1.0, std::abs(f)));
+  }
 }
 
 }  // namespace pm::compile::testing
