@@ -23,21 +23,11 @@ void cauchy_log_density(const ad::KernelCall& call, double* out, double* const* 
 double standard_cauchy_cdf(double z) { return z < 0.0 ? std::atan(-1.0 / z) / pi : 0.5 + std::atan(z) / pi; }
 
 void cauchy_log_tail(const ad::KernelCall& call, double* out, double* const* partials, double sign) {
-  double* d_y = wanted(partials, 0);
-  double* d_mu = wanted(partials, 1);
-  double* d_sigma = wanted(partials, 2);
-  for (std::size_t j = 0; j < call.count; ++j) {
-    const double y = call.args[0].data[j], mu = call.args[1].data[j], sigma = call.args[2].data[j];
-    const bool valid = positive_finite(sigma) && std::isfinite(mu);
-    const double z = (y - mu) / sigma;
-    const double tail = standard_cauchy_cdf(sign * z);
-    out[j] = valid ? std::log(tail) : not_a_number;
-    // d/dz log F(s z) = s / (pi (1 + z^2) F(s z)).
-    const double d_z = sign / (pi * (1.0 + z * z) * tail);
-    if (d_y) d_y[j] = d_z / sigma;
-    if (d_mu) d_mu[j] = -d_z / sigma;
-    if (d_sigma) d_sigma[j] = -d_z * z / sigma;
-  }
+  // d/dt log F(t) = 1 / (pi (1 + t^2) F(t)).
+  location_scale_log_tail(call, out, partials, sign, [](double t) {
+    const double tail = standard_cauchy_cdf(t);
+    return std::pair{std::log(tail), 1.0 / (pi * (1.0 + t * t) * tail)};
+  });
 }
 
 void cauchy_log_cdf(const ad::KernelCall& call, double* out, double* const* partials) {

@@ -24,22 +24,10 @@ void double_exponential_log_density(const ad::KernelCall& call, double* out, dou
 // log F(t) for the standard Laplace, t = s z: t < 0: log(1/2) + t; else log1p(-exp(-t)/2),
 // with derivative 1 and 1 / (2 exp(t) - 1) respectively.
 void double_exponential_log_tail(const ad::KernelCall& call, double* out, double* const* partials, double sign) {
-  double* d_y = wanted(partials, 0);
-  double* d_mu = wanted(partials, 1);
-  double* d_sigma = wanted(partials, 2);
-  for (std::size_t j = 0; j < call.count; ++j) {
-    const double y = call.args[0].data[j], mu = call.args[1].data[j], sigma = call.args[2].data[j];
-    const bool valid = positive_finite(sigma) && std::isfinite(mu);
-    const double z = (y - mu) / sigma;
-    const double t = sign * z;
-    const double value = t < 0.0 ? -log_two + t : std::log1p(-0.5 * std::exp(-t));
-    const double d_t = t < 0.0 ? 1.0 : 1.0 / (2.0 * std::exp(t) - 1.0);
-    out[j] = valid ? value : not_a_number;
-    const double d_z = sign * d_t;
-    if (d_y) d_y[j] = d_z / sigma;
-    if (d_mu) d_mu[j] = -d_z / sigma;
-    if (d_sigma) d_sigma[j] = -d_z * z / sigma;
-  }
+  location_scale_log_tail(call, out, partials, sign, [](double t) {
+    return t < 0.0 ? std::pair{-log_two + t, 1.0}
+                   : std::pair{std::log1p(-0.5 * std::exp(-t)), 1.0 / (2.0 * std::exp(t) - 1.0)};
+  });
 }
 
 void double_exponential_log_cdf(const ad::KernelCall& call, double* out, double* const* partials) {

@@ -14,6 +14,7 @@
 #include <limits>
 #include <numbers>
 #include <tuple>
+#include <utility>
 
 #include "engine/ad/kernel.hpp"
 #include "engine/ad/vector_math.hpp"
@@ -115,6 +116,29 @@ void sample_each(const ad::KernelCall& parameters, random::Stream& stream, doubl
 }
 
 inline bool positive_finite(double x) { return x > 0.0 && x < infinity; }
+
+// log F(s z) of a location-scale family, z = (y - mu) / sigma: its log CDF (sign = +1) or log
+// CCDF (sign = -1, since 1 - F(z) = F(-z) for the symmetric families that use this), with the
+// chain rule through z. `log_standard_cdf(t)` returns {log F(t), d/dt log F(t)} of the
+// standard member. Invalid mu or sigma: NaN.
+template <class LogStandardCdf>
+void location_scale_log_tail(const ad::KernelCall& call, double* out, double* const* partials, double sign,
+                             LogStandardCdf log_standard_cdf) {
+  double* d_y = wanted(partials, 0);
+  double* d_mu = wanted(partials, 1);
+  double* d_sigma = wanted(partials, 2);
+  for (std::size_t j = 0; j < call.count; ++j) {
+    const double y = call.args[0].data[j], mu = call.args[1].data[j], sigma = call.args[2].data[j];
+    const bool valid = positive_finite(sigma) && std::isfinite(mu);
+    const double z = (y - mu) / sigma;
+    const auto [value, slope] = log_standard_cdf(sign * z);
+    out[j] = valid ? value : not_a_number;
+    const double d_z = sign * slope;
+    if (d_y) d_y[j] = d_z / sigma;
+    if (d_mu) d_mu[j] = -d_z / sigma;
+    if (d_sigma) d_sigma[j] = -d_z * z / sigma;
+  }
+}
 
 
 // Validity of a whole block, checked once with vectorized reductions, so that a kernel can

@@ -26,20 +26,9 @@ void logistic_log_density(const ad::KernelCall& call, double* out, double* const
 }
 
 void logistic_log_tail(const ad::KernelCall& call, double* out, double* const* partials, double sign) {
-  double* d_y = wanted(partials, 0);
-  double* d_mu = wanted(partials, 1);
-  double* d_sigma = wanted(partials, 2);
-  for (std::size_t j = 0; j < call.count; ++j) {
-    const double y = call.args[0].data[j], mu = call.args[1].data[j], sigma = call.args[2].data[j];
-    const bool valid = positive_finite(sigma) && std::isfinite(mu);
-    const double z = (y - mu) / sigma;
-    out[j] = valid ? log_inv_logit(sign * z) : not_a_number;
-    // d/dt log_inv_logit(t) = inv_logit(-t).
-    const double d_z = sign * inv_logit(-sign * z);
-    if (d_y) d_y[j] = d_z / sigma;
-    if (d_mu) d_mu[j] = -d_z / sigma;
-    if (d_sigma) d_sigma[j] = -d_z * z / sigma;
-  }
+  // d/dt log_inv_logit(t) = inv_logit(-t).
+  location_scale_log_tail(call, out, partials, sign,
+                          [](double t) { return std::pair{log_inv_logit(t), inv_logit(-t)}; });
 }
 
 void logistic_log_cdf(const ad::KernelCall& call, double* out, double* const* partials) {

@@ -71,21 +71,9 @@ void normal_log_density(const ad::KernelCall& call, double* out, double* const* 
 
 // log Phi(+-z) and its partials; `upper` selects the complementary CDF, log Phi(-z).
 void normal_log_tail(const ad::KernelCall& call, double* out, double* const* partials, bool upper) {
-  const double sign = upper ? -1.0 : 1.0;
-  double* d_y = wanted(partials, 0);
-  double* d_mu = wanted(partials, 1);
-  double* d_sigma = wanted(partials, 2);
-  for (std::size_t j = 0; j < call.count; ++j) {
-    const double y = call.args[0].data[j], mu = call.args[1].data[j], sigma = call.args[2].data[j];
-    const bool valid = sigma > 0.0 && sigma < infinity && std::isfinite(mu);
-    const double z = (y - mu) / sigma;
-    out[j] = valid ? log_standard_normal_cdf(sign * z) : not_a_number;
-    // d/dz log Phi(s z) = s * ratio(s z); chain rule through z = (y - mu) / sigma.
-    const double d_z = sign * standard_normal_cdf_log_derivative(sign * z);
-    if (d_y) d_y[j] = d_z / sigma;
-    if (d_mu) d_mu[j] = -d_z / sigma;
-    if (d_sigma) d_sigma[j] = -d_z * z / sigma;
-  }
+  location_scale_log_tail(call, out, partials, upper ? -1.0 : 1.0, [](double t) {
+    return std::pair{log_standard_normal_cdf(t), standard_normal_cdf_log_derivative(t)};
+  });
 }
 
 void normal_log_cdf(const ad::KernelCall& call, double* out, double* const* partials) {
