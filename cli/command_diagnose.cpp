@@ -34,17 +34,6 @@ struct DiagnoseOptions {
 };
 
 // CLI.md: `-d FILE` or `-d name=value` (one scalar).
-std::vector<io::DataSource> data_sources(const std::vector<std::string>& arguments) {
-  std::vector<io::DataSource> sources;
-  for (const std::string& argument : arguments) {
-    std::size_t equals = argument.find('=');
-    bool assignment = equals != std::string::npos && argument.find('/') == std::string::npos &&
-                      argument.find('.', 0) > equals;
-    sources.push_back(assignment ? io::DataSource::assignment(argument) : io::DataSource::file(argument));
-  }
-  return sources;
-}
-
 // The name of unconstrained coordinate k of a slot: its element's name when the transform
 // is elementwise ("theta[3]"), otherwise the slot with a free index ("w.free[2]").
 std::string coordinate_name(const compile::ParameterSlot& slot, std::size_t k) {
@@ -96,15 +85,8 @@ double median_gradient_ns(compile::CompiledModel& model, const std::vector<doubl
 int run_diagnose(const DiagnoseOptions& options) {
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;
-  io::DataMessages messages;
-  std::optional<io::DataSet> data =
-      io::load_data(loaded->checked, loaded->file.get(), data_sources(options.data), messages);
-  std::cerr << messages.render();
-  if (!data) return kExitBadInput;
-  lang::Diagnostics diagnostics;
   std::optional<compile::CompiledModel> model =
-      compile::compile_model(loaded->checked, *data, {.include_priors = true, .include_jacobian = true}, diagnostics);
-  std::cerr << lang::render_all(*loaded->file, diagnostics);
+      load_data_and_compile(*loaded, options.data, {.include_priors = true, .include_jacobian = true});
   if (!model) return kExitBadInput;
 
   random::Stream stream(options.seed);

@@ -62,17 +62,9 @@ int run_evidence(const EvidenceOptions& options) {
                  "implemented yet\n";
     return kExitBadInput;
   }
-  io::DataMessages messages;
-  std::optional<io::DataSet> data = io::load_data(loaded->checked, loaded->file.get(),
-                                                  data_sources_from_arguments(options.data), messages);
-  std::cerr << messages.render();
-  if (!data) return kExitBadInput;
-  lang::Diagnostics diagnostics;
   // Priors included (they are the discrete latents' own): the density is p(data, z) summed over z.
-  std::optional<compile::CompiledModel> model = compile::compile_model(
-      loaded->checked, *data, {.include_priors = true, .include_jacobian = false, .discrete_posteriors = false},
-      diagnostics);
-  std::cerr << lang::render_all(*loaded->file, diagnostics);
+  std::optional<compile::CompiledModel> model = load_data_and_compile(
+      *loaded, options.data, {.include_priors = true, .include_jacobian = false, .discrete_posteriors = false});
   if (!model) return kExitBadInput;
   if (!model->exact_evidence()) {
     std::cerr << "pm: evidence: the compiled model has free coordinates, so log p(data) is not exact\n";

@@ -215,15 +215,8 @@ int run_fit(const FitOptions& options) {
   if (!loaded) return kExitBadInput;
   std::string method = choose_method(options, loaded->checked);
   if (method.empty()) return kExitBadInput;
-  io::DataMessages messages;
-  std::optional<io::DataSet> data = io::load_data(loaded->checked, loaded->file.get(),
-                                                  data_sources_from_arguments(options.data), messages);
-  std::cerr << messages.render();
-  if (!data) return kExitBadInput;
-  lang::Diagnostics diagnostics;
-  std::optional<compile::CompiledModel> model = compile::compile_model(
-      loaded->checked, *data, {.include_priors = method == "map", .include_jacobian = options.jacobian}, diagnostics);
-  std::cerr << lang::render_all(*loaded->file, diagnostics);
+  std::optional<compile::CompiledModel> model = load_data_and_compile(
+      *loaded, options.data, {.include_priors = method == "map", .include_jacobian = options.jacobian});
   if (!model) return kExitBadInput;
 
   infer::OptimizeOptions optimize_options;

@@ -72,6 +72,20 @@ std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::s
   return sources;
 }
 
+std::optional<compile::CompiledModel> load_data_and_compile(const LoadedModel& loaded,
+                                                            const std::vector<std::string>& data_arguments,
+                                                            const compile::CompileOptions& options) {
+  io::DataMessages messages;
+  std::optional<io::DataSet> data =
+      io::load_data(loaded.checked, loaded.file.get(), data_sources_from_arguments(data_arguments), messages);
+  std::cerr << messages.render();
+  if (!data) return std::nullopt;
+  lang::Diagnostics diagnostics;
+  std::optional<compile::CompiledModel> model = compile::compile_model(loaded.checked, *data, options, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  return model;
+}
+
 namespace {
 
 std::string expression_list(const std::vector<lang::ExprPtr>& exprs) {

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/compile/compiled_model.hpp"
 #include "engine/io/load_data.hpp"
 
 #include "lang/check/check.hpp"
@@ -46,6 +47,12 @@ std::string statement_text(const lang::Stmt& stmt);
 // The `-d` arguments as data sources (CLI.md): `name=value` sets one scalar, anything else
 // (a path: it has a '/' or a '.' before any '=') is a file.
 std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::string>& arguments);
+
+// Loads the data of the `-d` arguments against the model and compiles it, printing every
+// data message and compiler diagnostic on stderr. Nullopt (exit 2) when either fails.
+std::optional<compile::CompiledModel> load_data_and_compile(const LoadedModel& loaded,
+                                                            const std::vector<std::string>& data_arguments,
+                                                            const compile::CompileOptions& options);
 
 // Each subcommand adds itself to the app; its callback stores the exit code.
 void add_check_command(CLI::App& app, int& exit_code);
