@@ -86,7 +86,8 @@ int run_diagnose(const DiagnoseOptions& options) {
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;
   std::optional<compile::CompiledModel> model =
-      load_data_and_compile(*loaded, options.data, {.include_priors = true, .include_jacobian = true});
+      load_data_and_compile(*loaded, options.data,
+                            {.include_priors = true, .include_jacobian = true, .discrete_posteriors = false});
   if (!model) return kExitBadInput;
 
   random::Stream stream(options.seed);

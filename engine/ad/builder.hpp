@@ -159,4 +159,19 @@ inline Node operator*(double a, Node b) { return multiply(constant_like(b, a), b
 inline Node operator/(Node a, double b) { return divide(a, constant_like(a, b)); }
 inline Node operator/(double a, Node b) { return divide(constant_like(b, a), b); }
 
+
+// --- fused contraction (contraction_ops.cpp) -------------------------------------------------
+// One elimination step of the discrete-latent contraction (compile/enumeration.hpp) as one op:
+//   output = sum over `summed` of log sum over `eliminated` of exp(sum_t terms_t),
+// with the terms broadcast to their union of dims (and to `extent`'s dims, for plates no
+// term carries). Forward forms the joint once and keeps exp(joint - row max); backward
+// reuses them (no exp, no intermediate adjoints). `joint` is the sum of the terms, a value
+// for the Bayes-rule posteriors: it carries no gradient.
+struct Elimination {
+  Node output;
+  Node joint;
+};
+Elimination log_sum_exp_of_sum(const std::vector<Node>& terms, const DimSet& eliminated, const DimSet& summed,
+                               const Shape& extent = Shape::scalar());
+
 }  // namespace pm::ad

@@ -31,11 +31,15 @@ DimSet united(DimSet a, const DimSet& b) {
   return a;
 }
 
-// A zero over the plate, so that a value constant along it gets the dim (one element each).
-ad::Node with_plate(Lowerer& lowerer, ad::Node value, const PlateBinding& plate) {
-  if (value.shape().has(plate.dim)) return value;
-  tensor::Shape shape({tensor::Dim{plate.dim, plate.size}});
-  return ad::add(value, lowerer.constant(shape, std::vector<double>(plate.size, 0.0)));
+// The dims a factor stands for: its value's, and the plates of its extent.
+tensor::Shape factor_shape(const EnumeratedFactor& factor) { return tensor::broadcast(factor.value.shape(), factor.extent); }
+
+// A zero of shape `extent` added, so that a value constant along those plates gets them.
+ad::Node padded(ad::Node value, const tensor::Shape& extent) {
+  for (const tensor::Dim& dim : extent.dims())
+    if (!value.shape().has(dim.id))
+      return ad::add(value, value.program->constant(extent, std::vector<double>(extent.element_count(), 0.0)));
+  return value;
 }
 
 struct Support {
@@ -160,24 +164,30 @@ void Enumeration::declare_latents(Lowerer& lowerer, const graph::ModelGraph& gra
     std::vector<double> values(latent.support_size);
     for (std::size_t k = 0; k < values.size(); ++k) values[k] = static_cast<double>(latent.first_value) + static_cast<double>(k);
     latent.value = lowerer.constant(tensor::Shape({tensor::Dim{latent.dim, latent.support_size}}), values);
-    ad::Node bound = vectorized ? with_plate(lowerer, latent.value, latent.plates.front()) : latent.value;
+    // A vectorized z is bound without its plate too: `mu[z]` is then mu's K values, not an
+    // (N, K) gather; the factors reading z stand for every element of z's plate (their
+    // extent, add_factor), which the contraction broadcasts.
     if (vectorized) vectorized_.push_back({symbol.name, latent.plates.front()});
-    lowerer.bind(symbol.name, DefinedValue{bound, latent.plates});
+    lowerer.bind(symbol.name, DefinedValue{latent.value, vectorized ? std::vector<PlateBinding>{} : latent.plates});
     latents_.push_back(latent);
   }
 }
 
 void Enumeration::add_factor(Lowerer& lowerer, const lang::Stmt& statement, const std::vector<ad::Node>& values,
                              const LoopContext& context) {
+  // The plates of the vectorized latents this statement reads.
+  std::vector<PlateBinding> read_plates;
+  for (const auto& [name, plate] : vectorized_) {
+    bool reads = statement.lhs && mentions(*statement.lhs, name);
+    for (const lang::ExprPtr& arg : statement.args) reads = reads || mentions(*arg, name);
+    if (reads) read_plates.push_back(plate);
+  }
   ad::Node factor;
   if (statement.kind == lang::StmtKind::Tilde) {
     std::vector<ad::Node> arguments = values;
     // A statement reading a vectorized latent z: its elements along event0 are z's plate
     // (for the arguments the kernel takes one element of; a vector argument keeps its event).
-    for (const auto& [name, plate] : vectorized_) {
-      bool reads = mentions(*statement.lhs, name);
-      for (const lang::ExprPtr& arg : statement.args) reads = reads || mentions(*arg, name);
-      if (!reads) continue;
+    for (const PlateBinding& plate : read_plates) {
       const stdlib::kernels::DistributionEntry* entry = stdlib::kernels::find_distribution(statement.distribution);
       if (!entry || entry->arguments().size() != arguments.size()) continue;  // lower_log_density reports it
       for (std::size_t k = 0; k < arguments.size(); ++k)
@@ -192,9 +202,14 @@ void Enumeration::add_factor(Lowerer& lowerer, const lang::Stmt& statement, cons
     DimSet events = dims_of_kind(factor.shape(), DimKind::event);
     if (!events.empty()) factor = ad::sum(factor, events);
   }
-  // One factor per iteration of every enclosing loop, even where the value does not vary.
-  for (const PlateBinding& plate : context) factor = with_plate(lowerer, factor, plate);
-  factors_.push_back({factor, &statement});
+  // One factor per iteration of every enclosing loop and per element of every vectorized
+  // latent read, even where the value does not vary: recorded as the factor's extent.
+  EnumeratedFactor entry{factor, &statement, {}};
+  read_plates.insert(read_plates.end(), context.begin(), context.end());
+  for (const PlateBinding& plate : read_plates)
+    if (!factor.shape().has(plate.dim))
+      entry.extent = tensor::broadcast(entry.extent, tensor::Shape({tensor::Dim{plate.dim, plate.size}}));
+  factors_.push_back(entry);
 }
 
 Contraction Enumeration::eliminate() const {
@@ -216,25 +231,31 @@ Contraction contract(const std::vector<EnumeratedFactor>& factors, const std::ma
     // because a reduction always removes at least one plate.
     std::size_t deepest = 0;
     for (std::size_t k = 1; k < pending.size(); ++k)
-      if (dims_of_kind(pending[k].value.shape(), DimKind::plate).size() >
-          dims_of_kind(pending[deepest].value.shape(), DimKind::plate).size())
+      if (dims_of_kind(factor_shape(pending[k]), DimKind::plate).size() >
+          dims_of_kind(factor_shape(pending[deepest]), DimKind::plate).size())
         deepest = k;
-    const DimSet plates = dims_of_kind(pending[deepest].value.shape(), DimKind::plate);
-    ad::Node joint;
+    const DimSet plates = dims_of_kind(factor_shape(pending[deepest]), DimKind::plate);
     const lang::Stmt* statement = pending[deepest].statement;
+    std::vector<ad::Node> terms;
+    tensor::Shape joint_shape;  // the broadcast of the terms and their extents: the dims of their sum
     std::vector<EnumeratedFactor> rest;
     for (const EnumeratedFactor& factor : pending) {
-      if (dims_of_kind(factor.value.shape(), DimKind::plate) != plates) {
+      const tensor::Shape shape = factor_shape(factor);
+      if (dims_of_kind(shape, DimKind::plate) != plates) {
         rest.push_back(factor);
         continue;
       }
-      joint = joint.valid() ? ad::add(joint, factor.value) : factor.value;
+      terms.push_back(factor.value);
+      joint_shape = tensor::broadcast(joint_shape, shape);
     }
+    tensor::Shape extent;  // the group's plates, which some term may lack
+    for (const tensor::Dim& dim : joint_shape.dims())
+      if (dim.id.kind == DimKind::plate) extent = tensor::broadcast(extent, tensor::Shape({dim}));
     pending = std::move(rest);
 
-    ContractionGroup group{plates, joint, {}};
+    ContractionGroup group{plates, {}, {}};
     DimSet needed_plates;
-    for (DimId latent : dims_of_kind(joint.shape(), DimKind::enumeration)) {
+    for (DimId latent : dims_of_kind(joint_shape, DimKind::enumeration)) {
       auto ordinal = ordinals.find(latent);
       if (ordinal == ordinals.end())
         throw LocatedError(statement ? statement->range : lang::SourceRange{}, "an enumeration dim without a latent");
@@ -249,20 +270,31 @@ Contraction contract(const std::vector<EnumeratedFactor>& factors, const std::ma
                              "couple the elements of a plate, which the engine does not support");
       needed_plates = united(needed_plates, ordinal->second);
     }
-    ad::Node reduced = group.eliminated.empty() ? joint : ad::log_sum_exp(joint, group.eliminated);
-    result.groups.push_back(group);
     DimSet product_plates;  // multiplied out here: the plates no latent left needs
     for (DimId plate : plates)
       if (!contains(needed_plates, plate)) product_plates.push_back(plate);
-    if (plates.empty()) {
-      result.log_total = result.log_total.valid() ? ad::add(result.log_total, reduced) : reduced;
-      continue;
-    }
-    if (product_plates.empty())  // latents of two different plates meet in one factor
+    if (!plates.empty() && product_plates.empty())  // latents of two different plates meet in one factor
       throw LocatedError(statement ? statement->range : lang::SourceRange{},
                          "discrete latents of different plates meet here: summing them out would couple the "
                          "elements of a plate, which the engine does not support");
-    pending.push_back({ad::sum(reduced, product_plates), statement});
+
+    ad::Node reduced;
+    if (!group.eliminated.empty()) {
+      // Sum of the factors, log_sum_exp over the latents, product over the plates: one op
+      // (engine/ad/contraction_ops.cpp) that also keeps the joint for the posteriors.
+      ad::Elimination step = ad::log_sum_exp_of_sum(terms, group.eliminated, product_plates, extent);
+      group.joint = step.joint;
+      reduced = step.output;
+    } else {
+      for (ad::Node term : terms) group.joint = group.joint.valid() ? ad::add(group.joint, term) : term;
+      group.joint = padded(group.joint, extent);
+      reduced = product_plates.empty() ? group.joint : ad::sum(group.joint, product_plates);
+    }
+    result.groups.push_back(group);
+    if (plates.empty())
+      result.log_total = result.log_total.valid() ? ad::add(result.log_total, reduced) : reduced;
+    else
+      pending.push_back({reduced, statement, {}});
   }
   return result;
 }

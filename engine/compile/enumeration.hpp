@@ -46,10 +46,16 @@ struct EnumeratedLatent {
 struct EnumeratedFactor {
   ad::Node value;
   const lang::Stmt* statement = nullptr;
+  // Plate dims (with sizes) the factor stands for without carrying them: one copy of its
+  // value per plate element (a prior `z[i] ~ categorical(w)` inside `for (i ...)`). The
+  // contraction broadcasts instead of materializing the copies.
+  tensor::Shape extent;
 };
 
 // One plate set of the contraction: the summed factors before the elimination of its
-// local latents (an unnormalized log joint of every enumeration dim it carries).
+// local latents (an unnormalized log joint of every enumeration dim it carries). Where
+// latents are eliminated, `joint` is the second output of the fused step
+// (ad::log_sum_exp_of_sum): a value for the posteriors, carrying no gradient.
 struct ContractionGroup {
   tensor::DimSet plates;
   ad::Node joint;
