@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <span>
 #include <vector>
 
@@ -32,6 +33,24 @@ using tensor::DimSet;
 using tensor::Shape;
 
 class Program;
+
+// 64-byte aligned storage for the arenas. Eigen's vectorized loops and reductions peel
+// elements up to the first aligned address, so where malloc placed an arena would change
+// the order of a sum, and with it the last bits of a result: two runs with the same seed in
+// one process could differ. Every node's buffer starts at a multiple of 8 doubles from the
+// arena's start (finalize), so every buffer is aligned alike.
+template <class T>
+struct CacheAlignedAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t alignment{64};
+  CacheAlignedAllocator() = default;
+  template <class U>
+  CacheAlignedAllocator(const CacheAlignedAllocator<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), alignment)); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, alignment); }
+  bool operator==(const CacheAlignedAllocator&) const { return true; }
+};
+using AlignedBuffer = std::vector<double, CacheAlignedAllocator<double>>;
 
 // A handle to a node (a tensor value) of a program. Cheap to copy.
 struct Node {
@@ -133,8 +152,8 @@ class Program {
   std::vector<NodeRecord> nodes_;
   std::vector<ScratchRecord> scratch_;
   std::vector<std::unique_ptr<Op>> ops_;
-  std::vector<double> arena_;          // values of every node, then scratch
-  std::vector<double> adjoint_arena_;  // adjoints of gradient-carrying nodes
+  AlignedBuffer arena_;          // values of every node, then scratch
+  AlignedBuffer adjoint_arena_;  // adjoints of gradient-carrying nodes
   std::size_t parameter_size_ = 0;
   bool finalized_ = false;
   bool forward_recorded_ = false;
