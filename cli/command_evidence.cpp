@@ -1,18 +1,29 @@
-// `pm evidence MODEL.pm -d DATA [--method exact|prior|is|iwae] [--json]` (CLI.md "pm evidence"):
-// the log marginal likelihood log p(data).
+// `pm evidence MODEL.pm -d DATA [--method exact|prior|is|iwae] [--draws S] [--params P.json]
+// [--seed S] [--json]` (CLI.md "pm evidence"): the log marginal likelihood log p(data).
 //
-// Exact, the only method implemented: when every latent is discrete and the model has no
-// params (CompiledModel::exact_evidence()), the compiled log density, with every discrete
-// latent summed out, is log p(data) itself, so one evaluation gives it with no error (se 0,
-// draws 0). The Monte Carlo methods (prior, is, iwae) and models with params or continuous
-// latents need a fitted guide, i.e. variational inference, which is not implemented yet:
-// they are refused with exit 2 and a message saying so. elbo, reconstruction and kl are
-// absent from --json because no guide was fitted (CLI.md "--json").
+// One function per method, chosen in run_evidence:
+// - exact (the default when possible): when every latent is discrete and the model has no
+//   params (CompiledModel::exact_evidence()), the compiled log density, with every discrete
+//   latent summed out, is log p(data) itself, so one evaluation gives it with no error (se 0,
+//   draws 0).
+// - prior: p(data) ~ (1/S) sum_s p(data | z_s), z_s drawn from the prior by forward
+//   simulation (engine/compile/simulate.hpp; every param with a prior and every latent is
+//   drawn, params without a prior take their values from --params), reported in log space
+//   with its delta-method standard error and effective sample size
+//   (engine/infer/monte_carlo.hpp). Draw s uses Stream(seed).split(s).
+// - is (the default when not exact) and iwae: with a guide fitted by variational inference
+//   (--params FILE.json from `pm fit --save-params`, whose "__guide__" section holds it; or,
+//   without it, fitted here with fit's defaults and --guide / --iter): importance sampling
+//   with the guide as proposal, or the IWAE bound with --k particles
+//   (engine/infer/guide_evidence.hpp); then also the ELBO, its reconstruction and KL terms,
+//   and the gap log p(data) - ELBO. prior reports no ELBO: no guide was fitted.
 //
 // Exit 0 success, 1 when log p(data) is not finite (the data are impossible under the
-// model), 2 for bad model, data or arguments, or a method not implemented.
+// model, or every prior draw makes them so) or the guide's fit failed, 2 for bad model, data
+// or arguments.
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -21,6 +32,11 @@
 
 #include "cli/common.hpp"
 #include "engine/compile/compiled_model.hpp"
+#include "engine/compile/simulate.hpp"
+#include "engine/compile/variational.hpp"
+#include "engine/infer/guide_evidence.hpp"
+#include "engine/infer/monte_carlo.hpp"
+#include "engine/infer/variational_fit.hpp"
 
 namespace pm::cli {
 namespace {
@@ -29,8 +45,13 @@ struct EvidenceOptions {
   std::string model_path;
   std::vector<std::string> data;
   std::string method;  // empty: exact when possible (CLI.md)
+  std::size_t draws = 10000;
+  std::string params_path;
   std::uint64_t seed = 1;
   bool json = false;
+  std::size_t particles = 1000;  // --k, for iwae
+  std::string guide = "meanfield";
+  std::size_t iterations = 10000;
 };
 
 // The continuous latents and params that keep log p(data) from being exact.
@@ -42,29 +63,187 @@ std::vector<std::string> non_enumerable_variables(const lang::CheckedProgram& ch
   return names;
 }
 
-int run_evidence(const EvidenceOptions& options) {
-  std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
-  if (!loaded) return kExitBadInput;
-  if (!options.method.empty() && options.method != "exact") {
-    std::cerr << "pm: evidence: --method " << options.method
-              << " needs a guide fitted by variational inference, which is not implemented yet; --method exact "
-                 "works when every latent is discrete and the model has no params\n";
+std::optional<nlohmann::json> read_params(const EvidenceOptions& options) {
+  nlohmann::json saved = nlohmann::json::object();
+  if (options.params_path.empty()) return saved;
+  std::ifstream in(options.params_path);
+  try {
+    if (!in) throw std::runtime_error("cannot be read");
+    saved = nlohmann::json::parse(in);
+  } catch (const std::exception& error) {
+    std::cerr << "pm: evidence: " << options.params_path << ": " << error.what() << "\n";
+    return std::nullopt;
+  }
+  return saved;
+}
+
+int run_prior_evidence(const LoadedModel& loaded, const EvidenceOptions& options) {
+  if (options.draws == 0) {
+    std::cerr << "pm: evidence: --draws must be at least 1\n";
     return kExitBadInput;
   }
-  std::vector<std::string> blocking = non_enumerable_variables(loaded->checked);
+  std::optional<nlohmann::json> params = read_params(options);
+  if (!params) return kExitBadInput;
+  const nlohmann::json& saved = *params;
+  std::optional<io::DataSet> data = load_model_data(loaded, options.data);
+  if (!data) return kExitBadInput;
+  lang::Diagnostics diagnostics;
+  std::unique_ptr<compile::Simulator> simulator = compile::Simulator::compile(
+      loaded.checked, *data, {.given = compile::given_names_in_json(loaded.checked, saved), .seed = options.seed},
+      diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (!simulator) return kExitBadInput;
+  std::string error;
+  std::optional<std::vector<double>> given = compile::given_values_from_json(*simulator, saved, error);
+  if (!given) {
+    std::cerr << "pm: evidence: " << options.params_path << ": " << error << "\n";
+    return kExitBadInput;
+  }
+
+  auto begin = std::chrono::steady_clock::now();
+  infer::MonteCarloEstimate estimate = infer::prior_evidence(*simulator, *given, options.draws);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  if (std::isnan(estimate.log_mean)) {
+    std::cerr << "pm: evidence: a prior draw gave a log-likelihood that is NaN or +inf: a distribution parameter is "
+                 "invalid there\n";
+    return kExitInferenceFailed;
+  }
+  if (!std::isfinite(estimate.log_mean)) {
+    std::cerr << "pm: evidence: every one of the " << estimate.draws
+              << " prior draws makes the data impossible (log p(data | z) = -inf)\n";
+    return kExitInferenceFailed;
+  }
+  if (options.json) {
+    nlohmann::json out = {{"method", "prior"}, {"log_evidence", estimate.log_mean}, {"se", estimate.standard_error},
+                          {"draws", estimate.draws}, {"ess", estimate.effective_sample_size}, {"time_s", seconds}};
+    std::cout << out.dump() << "\n";
+  } else {
+    std::cout << fmt::format("log p(data): {:.10g} (prior Monte Carlo; se {:.3g})\n", estimate.log_mean,
+                             estimate.standard_error);
+    std::cout << fmt::format("draws: {}, effective sample size: {:.1f}{}\n", estimate.draws,
+                             estimate.effective_sample_size,
+                             estimate.effective_sample_size < 0.01 * static_cast<double>(estimate.draws)
+                                 ? " (few draws carry the weight: the estimate and its se are unreliable)"
+                                 : "");
+    std::cout << fmt::format("wall time: {:.3f} s\n", seconds);
+  }
+  return kExitSuccess;
+}
+
+// is and iwae: the guide's parameter vector from --params ("__guide__", written by
+// `pm fit --method vi --save-params`), or a fit with fit's defaults.
+int run_guide_evidence(const LoadedModel& loaded, const EvidenceOptions& options) {
+  if (options.draws == 0 || options.particles == 0) {
+    std::cerr << "pm: evidence: --draws and --k must be at least 1\n";
+    return kExitBadInput;
+  }
+  std::optional<nlohmann::json> saved = read_params(options);
+  if (!saved) return kExitBadInput;
+  std::string family_name = options.guide;
+  const bool has_guide = saved->contains("__guide__") && (*saved)["__guide__"].contains("parameters");
+  if (has_guide) family_name = (*saved)["__guide__"].value("family", options.guide);
+  std::optional<compile::GuideFamily> family = compile::parse_guide_family(family_name);
+  if (!family) {
+    std::cerr << "pm: evidence: unknown guide family '" << family_name << "'\n";
+    return kExitBadInput;
+  }
+  std::optional<io::DataSet> data = load_model_data(loaded, options.data);
+  if (!data) return kExitBadInput;
+  lang::Diagnostics diagnostics;
+  std::optional<compile::VariationalModel> model =
+      compile::compile_variational(loaded.checked, *data, {.family = *family, .discrete_posteriors = false}, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (!model) return kExitBadInput;
+
+  auto begin = std::chrono::steady_clock::now();
+  std::vector<double> parameters;
+  if (has_guide) {
+    const nlohmann::json& values = (*saved)["__guide__"]["parameters"];
+    const std::vector<std::string> names = model->parameter_names();
+    for (const std::string& name : names) {
+      if (!values.contains(name) || !values[name].is_number()) {
+        std::cerr << "pm: evidence: " << options.params_path << ": the guide has no value for '" << name
+                  << "' (was it saved from this model?)\n";
+        return kExitBadInput;
+      }
+      parameters.push_back(values[name].get<double>());
+    }
+  } else {
+    infer::VariationalFitOptions fit_options;
+    fit_options.optimizer.max_iterations = options.iterations;
+    fit_options.draws = 0;
+    infer::VariationalFitResult fit = infer::fit_variational(*model, fit_options, options.seed, {});
+    if (fit.optimization.stop == infer::StochasticStop::diverged ||
+        fit.optimization.stop == infer::StochasticStop::non_finite) {
+      std::cerr << "pm: evidence: fitting the guide failed: " << fit.optimization.message << "\n";
+      return kExitInferenceFailed;
+    }
+    parameters = fit.parameters;
+  }
+  const std::uint64_t estimate_seed = random::Stream(options.seed).split(7).next_bits();
+  double log_evidence = 0, se = 0, ess = 0;
+  std::size_t draws = options.draws;
+  if (options.method == "iwae") {
+    infer::IwaeEstimate estimate =
+        infer::iwae_evidence(*model, parameters, options.particles, options.draws, estimate_seed);
+    log_evidence = estimate.bound;
+    se = estimate.standard_error;
+    draws = estimate.groups * estimate.particles;
+  } else {
+    infer::MonteCarloEstimate estimate =
+        infer::importance_sampling_evidence(*model, parameters, options.draws, estimate_seed);
+    log_evidence = estimate.log_mean;
+    se = estimate.standard_error;
+    ess = estimate.effective_sample_size;
+  }
+  const infer::ElboTerms terms = infer::elbo_terms(*model, parameters, std::min<std::size_t>(options.draws, 1000),
+                                                   random::Stream(options.seed).split(8).next_bits());
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  if (!std::isfinite(log_evidence)) {
+    std::cerr << "pm: evidence: the estimate is " << log_evidence
+              << ": every draw of the guide makes the data impossible, or a log density is NaN there\n";
+    return kExitInferenceFailed;
+  }
+  if (options.json) {
+    nlohmann::json out = {{"method", options.method}, {"log_evidence", log_evidence}, {"se", se},
+                          {"draws", draws},          {"elbo", terms.elbo},          {"reconstruction", terms.reconstruction},
+                          {"kl", terms.kl},          {"gap", log_evidence - terms.elbo}, {"guide", compile::to_string(*family)},
+                          {"time_s", seconds}};
+    if (options.method == "iwae") out["k"] = options.particles;
+    else out["ess"] = ess;
+    std::cout << out.dump() << "\n";
+  } else {
+    if (options.method == "iwae")
+      std::cout << fmt::format("log p(data) >= {:.10g} (IWAE bound, K = {}; se {:.3g})\n", log_evidence,
+                               options.particles, se);
+    else
+      std::cout << fmt::format("log p(data): {:.10g} (importance sampling with the {} guide; se {:.3g})\n",
+                               log_evidence, compile::to_string(*family), se);
+    if (options.method != "iwae")
+      std::cout << fmt::format("draws: {}, effective sample size: {:.1f}\n", draws, ess);
+    std::cout << fmt::format("ELBO: {:.10g} = reconstruction {:.10g} - KL {:.10g}\n", terms.elbo, terms.reconstruction,
+                             terms.kl);
+    std::cout << fmt::format("gap log p(data) - ELBO: {:.4g}\n", log_evidence - terms.elbo);
+    std::cout << fmt::format("wall time: {:.3f} s\n", seconds);
+  }
+  return kExitSuccess;
+}
+
+int run_exact_evidence(const LoadedModel& loaded, const EvidenceOptions& options) {
+  std::vector<std::string> blocking = non_enumerable_variables(loaded.checked);
   if (!blocking.empty()) {
     std::string names;
     for (const std::string& name : blocking) names += (names.empty() ? "" : ", ") + name;
     std::cerr << "pm: evidence: log p(data) is exact only when every latent is discrete and there are no params; "
                  "this model has "
               << names
-              << ", so it needs importance sampling with a guide fitted by variational inference, which is not "
-                 "implemented yet\n";
+              << ", so it needs a Monte Carlo method: --method is (importance sampling with a fitted guide), iwae "
+                 "or prior\n";
     return kExitBadInput;
   }
   // Priors included (they are the discrete latents' own): the density is p(data, z) summed over z.
   std::optional<compile::CompiledModel> model = load_data_and_compile(
-      *loaded, options.data, {.include_priors = true, .include_jacobian = false, .discrete_posteriors = false});
+      loaded, options.data, {.include_priors = true, .include_jacobian = false, .discrete_posteriors = false});
   if (!model) return kExitBadInput;
   if (!model->exact_evidence()) {
     std::cerr << "pm: evidence: the compiled model has free coordinates, so log p(data) is not exact\n";
@@ -90,6 +269,16 @@ int run_evidence(const EvidenceOptions& options) {
   return kExitSuccess;
 }
 
+int run_evidence(const EvidenceOptions& options) {
+  std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
+  if (!loaded) return kExitBadInput;
+  EvidenceOptions chosen = options;
+  if (chosen.method.empty()) chosen.method = non_enumerable_variables(loaded->checked).empty() ? "exact" : "is";
+  if (chosen.method == "exact") return run_exact_evidence(*loaded, chosen);
+  if (chosen.method == "prior") return run_prior_evidence(*loaded, chosen);
+  return run_guide_evidence(*loaded, chosen);
+}
+
 }  // namespace
 
 void add_evidence_command(CLI::App& app, int& exit_code) {
@@ -99,8 +288,20 @@ void add_evidence_command(CLI::App& app, int& exit_code) {
   command->add_option("model", options->model_path, "the model file (.pm)")->required();
   command->add_option("-d,--data", options->data, "a data file (JSON or CSV), or name=value; repeatable");
   command->add_option("--method", options->method,
-                      "exact (default when every latent is discrete); prior, is, iwae need VI (not implemented yet)")
+                      "exact (default when every latent is discrete); is (default otherwise: importance sampling "
+                      "with the fitted guide); iwae (the IWAE bound, --k particles); prior (naive Monte Carlo over "
+                      "the prior)")
       ->check(CLI::IsMember({"exact", "prior", "is", "iwae"}));
+  command->add_option("--draws", options->draws, "Monte Carlo draws for prior and is")->capture_default_str();
+  command->add_option("--k", options->particles, "particles for iwae")->capture_default_str();
+  command->add_option("--params", options->params_path,
+                      "saved params (pm fit --save-params): the fitted guide for is / iwae, values of params "
+                      "without a prior for prior");
+  command->add_option("--guide", options->guide, "is / iwae without --params: the guide fitted first")
+      ->check(CLI::IsMember({"meanfield", "fullrank"}))
+      ->capture_default_str();
+  command->add_option("--iter", options->iterations, "is / iwae without --params: the fit's iterations")
+      ->capture_default_str();
   command->add_option("--seed", options->seed, "seed of the Monte Carlo methods")->capture_default_str();
   command->add_flag("--json", options->json, "print the result as JSON (CLI.md)");
   command->callback([options, &exit_code] { exit_code = run_evidence(*options); });

@@ -1,13 +1,13 @@
-// `pm fit MODEL.pm -d DATA --method mle|map [--jacobian] [--seed S] [--iter N] [--starts K]
+// `pm fit MODEL.pm -d DATA --method vi|mle|map [--jacobian] [--seed S] [--iter N] [--starts K]
 //  [--json] [-o FILE.csv] [--discrete-out FILE.csv] [--save-params FILE.json] [--init FILE.json] [--quiet]`
 // (CLI.md "pm fit"): point estimates by L-BFGS (engine/infer/optimize.hpp), and the exact
 // posteriors of the summed-out discrete latents at the optimum (engine/infer/discrete_report.hpp).
+// --method vi (the default with continuous latents) is fit_variational.cpp.
 //
 // Methods: mle maximizes the likelihood (the params' priors left out; refused when the
 // model has continuous latents, whose priors cannot be dropped); map maximizes
 // log p(data, theta, z), without the log-Jacobian unless --jacobian, as CmdStan's optimize.
-// The default is map when there are no continuous latents, else vi, which is not
-// implemented yet (exit 2, saying so). With neither params nor continuous latents there is
+// The default is map when there are no continuous latents. With neither params nor continuous latents there is
 // nothing to optimize: fit only reports the exact posteriors of the discrete latents (method
 // "map" as CLI.md's default, 0 iterations, log density = log p(data); `pm evidence` reports the
 // same number).
@@ -34,26 +34,15 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
+#include "cli/fit_command.hpp"
 #include "engine/compile/compiled_model.hpp"
 #include "engine/infer/discrete_report.hpp"
 #include "engine/infer/optimize.hpp"
 #include "engine/infer/params_json.hpp"
+#include "engine/io/draws_csv.hpp"
 
 namespace pm::cli {
 namespace {
-
-struct FitOptions {
-  std::string model_path;
-  std::vector<std::string> data;
-  std::string method;  // empty: the default of CLI.md
-  bool jacobian = false;
-  std::uint64_t seed = 1;
-  std::size_t iterations = 10000;
-  std::size_t starts = 4;
-  bool json = false;
-  std::string output, save_params, init, discrete_out;
-  bool quiet = false;
-};
 
 std::vector<std::string> continuous_latents(const lang::CheckedProgram& checked) {
   std::vector<std::string> names;
@@ -80,19 +69,13 @@ std::string joined(const std::vector<std::string>& names) {
   return text;
 }
 
-// The method to run ("mle" or "map"), or empty after printing why none can run.
+// The method to run ("mle", "map" or "vi"), or empty after printing why none can run.
 std::string choose_method(const FitOptions& options, const lang::CheckedProgram& checked) {
   std::vector<std::string> latents = continuous_latents(checked);
-  if (options.method == "vi" || (options.method.empty() && !latents.empty())) {
-    std::cerr << "pm: fit: " << (options.method.empty() ? "the default method for a model with continuous latents ("
-                                                          + joined(latents) + ") is vi, which"
-                                                        : std::string("--method vi"))
-              << " is not implemented yet; --method map maximizes over the latents instead\n";
-    return {};
-  }
+  if (options.method == "vi" || (options.method.empty() && !latents.empty())) return "vi";
   if (options.method == "mle" && !latents.empty()) {
     std::cerr << "pm: fit: --method mle leaves priors out, but the continuous latents (" << joined(latents)
-              << ") need theirs; use --method map (or vi, once implemented)\n";
+              << ") need theirs; use --method vi or map\n";
     return {};
   }
   if (latents.empty() && !has_params(checked) && !has_discrete_latents(checked)) {
@@ -102,38 +85,33 @@ std::string choose_method(const FitOptions& options, const lang::CheckedProgram&
   return options.method.empty() ? "map" : options.method;
 }
 
-// "theta[2]" -> "theta.2", "x[3,1]" -> "x.3.1" (CmdStan CSV headers).
-std::string dotted(const std::string& name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '[' || c == ',') out += '.';
-    else if (c != ']' && c != ' ') out += c;
-  }
-  return out;
-}
-
-// CmdStan's optimize output: comment lines with the settings, then `lp__,names...` and one
-// row. rstan's read_stan_csv and cmdstanpy look for `method = optimize`.
+// CmdStan's optimize output (engine/io/draws_csv.hpp): comment lines with the settings, then
+// `lp__,names...` and one row. rstan's read_stan_csv and cmdstanpy look for `method = optimize`.
 std::string optimize_csv(const FitOptions& options, const std::string& method, const infer::LbfgsOptions& lbfgs,
                          const infer::OptimizeResult& result) {
-  std::string text = "# model = " + options.model_path + "\n";
-  text += "# method = optimize\n#   optimize\n#     algorithm = lbfgs\n#       lbfgs\n";
-  text += fmt::format("#         init_alpha = {}\n#         tol_obj = {}\n#         tol_rel_obj = {}\n", lbfgs.init_alpha,
-                      lbfgs.tol_obj, lbfgs.tol_rel_obj);
-  text += fmt::format("#         tol_grad = {}\n#         tol_rel_grad = {}\n#         tol_param = {}\n", lbfgs.tol_grad,
-                      lbfgs.tol_rel_grad, lbfgs.tol_param);
-  text += fmt::format("#         history_size = {}\n", lbfgs.history);
-  text += fmt::format("#     jacobian = {}\n#     iter = {}\n", options.jacobian ? 1 : 0, lbfgs.max_iterations);
-  text += fmt::format("#   pm_method = {}\n#   starts = {}\n", method, result.start_log_densities.size());
-  for (const std::string& file : options.data) text += "# data\n#   file = " + file + "\n";
-  if (!options.init.empty()) text += "# init = " + options.init + "\n";
-  text += fmt::format("# random\n#   seed = {}\n", options.seed);
-  text += fmt::format("# output\n#   file = {}\n", options.output);
-  text += "lp__";
-  for (const std::string& name : result.names) text += "," + dotted(name);
-  text += fmt::format("\n{}", result.log_density);
-  for (double value : result.values) text += fmt::format(",{}", value);
-  return text + "\n";
+  io::OptimizeSettings settings{.model = options.model_path,
+                                .init_alpha = lbfgs.init_alpha,
+                                .tol_obj = lbfgs.tol_obj,
+                                .tol_rel_obj = lbfgs.tol_rel_obj,
+                                .tol_grad = lbfgs.tol_grad,
+                                .tol_rel_grad = lbfgs.tol_rel_grad,
+                                .tol_param = lbfgs.tol_param,
+                                .history_size = lbfgs.history,
+                                .jacobian = options.jacobian,
+                                .iter = lbfgs.max_iterations,
+                                .pm_settings = {{"pm_method", method},
+                                                {"starts", std::to_string(result.start_log_densities.size())}},
+                                .data_files = options.data,
+                                .init = options.init.empty() ? std::nullopt : std::optional<std::string>(options.init),
+                                .seed = options.seed,
+                                .output_file = options.output};
+  io::DrawsFile file;
+  file.header_comments = io::optimize_comments(settings);
+  file.names = {"lp__"};
+  file.names.insert(file.names.end(), result.names.begin(), result.names.end());
+  std::vector<double>& row = file.rows.emplace_back(1, result.log_density);
+  row.insert(row.end(), result.values.begin(), result.values.end());
+  return io::format_draws_csv(file);
 }
 
 // "disease  P(0) = 0.838983  P(1) = 0.161017", one line per element; long latents are cut.
@@ -215,6 +193,7 @@ int run_fit(const FitOptions& options) {
   if (!loaded) return kExitBadInput;
   std::string method = choose_method(options, loaded->checked);
   if (method.empty()) return kExitBadInput;
+  if (method == "vi") return run_fit_variational(options, *loaded);
   std::optional<compile::CompiledModel> model = load_data_and_compile(
       *loaded, options.data, {.include_priors = method == "map", .include_jacobian = options.jacobian});
   if (!model) return kExitBadInput;
@@ -307,19 +286,39 @@ int run_fit(const FitOptions& options) {
 
 void add_fit_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<FitOptions>();
-  CLI::App* command = app.add_subcommand("fit", "Inference: point estimates by L-BFGS (--method mle|map)");
+  CLI::App* command =
+      app.add_subcommand("fit", "Inference: variational (--method vi) or point estimates by L-BFGS (--method mle|map)");
   command->add_option("model", options->model_path, "the model file (.pm)")->required();
   command->add_option("-d,--data", options->data, "a data file (JSON or CSV), or name=value; repeatable");
   command->add_option("--method", options->method,
-                      "mle, map, or vi (not implemented yet); default: map without continuous latents, else vi")
+                      "vi, map or mle; default: vi with continuous latents, else map")
       ->check(CLI::IsMember({"vi", "map", "mle"}));
   command->add_flag("--jacobian", options->jacobian, "add the log-Jacobians of the constraining transforms");
-  command->add_option("--seed", options->seed, "seed of the starting points")->capture_default_str();
-  command->add_option("--iter", options->iterations, "maximum L-BFGS iterations per start")->capture_default_str();
+  command->add_option("--seed", options->seed, "every random choice follows from it")->capture_default_str();
+  command->add_option("--iter", options->iterations, "maximum iterations (L-BFGS per start; Adam steps for vi)")
+      ->capture_default_str();
+  command->add_option("--guide", options->guide, "vi: automatic guide of the latents the guide block leaves out")
+      ->check(CLI::IsMember({"meanfield", "fullrank", "map"}))
+      ->capture_default_str();
+  command->add_option("--objective", options->objective, "vi: elbo, iwae:K or renyi:ALPHA")->capture_default_str();
+  command->add_option("--lr", options->learning_rate, "vi: Adam step size (default: adapted, as Stan adapts eta)");
+  command->add_option("--grad-samples", options->grad_samples, "vi: Monte Carlo draws per gradient")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--draws", options->draws, "vi: draws from the fitted guide (summary and -o)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_option("--tol-rel-obj", options->tolerance_relative, "vi: convergence tolerance on the relative ELBO change")
+      ->capture_default_str();
+  command->add_option("--eval-elbo", options->evaluate_every, "vi: iterations between convergence checks")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command->add_flag("--psis", options->psis, "vi: PSIS-reweighted summaries (Yao et al. 2018)");
   command->add_option("--starts", options->starts, "random starting points; the best optimum is kept")
       ->capture_default_str();
   command->add_flag("--json", options->json, "print the result as JSON (CLI.md) instead of the table");
-  command->add_option("-o,--output", options->output, "CmdStan optimize CSV: lp__ and every element, one row");
+  command->add_option("-o,--output", options->output,
+                      "CmdStan CSV: vi's draws (the mean first), or optimize's one row");
   command->add_option("--discrete-out", options->discrete_out,
                       "per-element posterior probabilities of each discrete latent, CSV: latent,element,p_1,...");
   command->add_option("--save-params", options->save_params, "write the estimates as JSON, keyed by name");

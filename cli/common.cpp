@@ -7,6 +7,10 @@
 #include <iostream>
 #include <sstream>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "cli/interrupt.hpp"
 #include "lang/syntax/parse.hpp"
 #include "lang/syntax/printer.hpp"
 
@@ -38,26 +42,61 @@ std::unique_ptr<LoadedModel> load_model(const std::string& path) {
 }
 
 bool write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      std::cerr << "pm: cannot write '" << path << "': " << std::strerror(errno) << "\n";
-      return false;
-    }
-    out << text;
-    out.flush();
-    if (!out) {
-      std::cerr << "pm: cannot write '" << path << "': " << std::strerror(errno) << "\n";
-      std::remove(temporary.c_str());
-      return false;
+  // The temporary file sits beside the target (rename is atomic only within a file system)
+  // under a name no one else uses: the pid, and a counter against a stale file of an earlier
+  // run. It is registered with the interrupt handler BEFORE it is created, so a Ctrl-C at any
+  // point removes it (cli/interrupt.hpp).
+  auto fail = [&path](int error) {
+    std::cerr << "pm: cannot write '" << path << "': " << std::strerror(error) << "\n";
+    return false;
+  };
+  std::string temporary;
+  int descriptor = -1;
+  for (int attempt = 0; descriptor < 0 && attempt < 100; ++attempt) {
+    temporary = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(attempt);
+    if (!register_temporary_file(temporary)) return fail(ENAMETOOLONG);
+    descriptor = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (descriptor < 0 && errno != EEXIST) {
+      int error = errno;
+      clear_temporary_file();
+      return fail(error);
     }
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::cerr << "pm: cannot write '" << path << "': " << std::strerror(errno) << "\n";
+  if (descriptor < 0) {
+    clear_temporary_file();
+    return fail(EEXIST);
+  }
+  auto abandon = [&](int error) {
+    close(descriptor);
     std::remove(temporary.c_str());
+    clear_temporary_file();
+    return fail(error);
+  };
+  for (std::size_t written = 0; written < text.size();) {
+    ssize_t count = write(descriptor, text.data() + written, text.size() - written);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) return abandon(errno);
+    written += static_cast<std::size_t>(count);
+  }
+  // On disk before the rename, so that a crash cannot leave the new name on empty blocks.
+  if (fsync(descriptor) != 0 && errno != EINVAL) return abandon(errno);
+  if (close(descriptor) != 0) {
+    int error = errno;
+    std::remove(temporary.c_str());
+    clear_temporary_file();
+    return fail(error);
+  }
+  if (interrupted()) {  // the handler removed the file; the run is stopping: keep nothing
+    clear_temporary_file();
     return false;
   }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    int error = errno;
+    std::remove(temporary.c_str());
+    clear_temporary_file();
+    return fail(error);
+  }
+  clear_temporary_file();
   return true;
 }
 
@@ -72,13 +111,18 @@ std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::s
   return sources;
 }
 
-std::optional<compile::CompiledModel> load_data_and_compile(const LoadedModel& loaded,
-                                                            const std::vector<std::string>& data_arguments,
-                                                            const compile::CompileOptions& options) {
+std::optional<io::DataSet> load_model_data(const LoadedModel& loaded, const std::vector<std::string>& data_arguments) {
   io::DataMessages messages;
   std::optional<io::DataSet> data =
       io::load_data(loaded.checked, loaded.file.get(), data_sources_from_arguments(data_arguments), messages);
   std::cerr << messages.render();
+  return data;
+}
+
+std::optional<compile::CompiledModel> load_data_and_compile(const LoadedModel& loaded,
+                                                            const std::vector<std::string>& data_arguments,
+                                                            const compile::CompileOptions& options) {
+  std::optional<io::DataSet> data = load_model_data(loaded, data_arguments);
   if (!data) return std::nullopt;
   lang::Diagnostics diagnostics;
   std::optional<compile::CompiledModel> model = compile::compile_model(loaded.checked, *data, options, diagnostics);

@@ -48,6 +48,10 @@ std::string statement_text(const lang::Stmt& stmt);
 // (a path: it has a '/' or a '.' before any '=') is a file.
 std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::string>& arguments);
 
+// Loads the data of the `-d` arguments against the model, printing every data message on
+// stderr. Nullopt (exit 2) when it fails.
+std::optional<io::DataSet> load_model_data(const LoadedModel& loaded, const std::vector<std::string>& data_arguments);
+
 // Loads the data of the `-d` arguments against the model and compiles it, printing every
 // data message and compiler diagnostic on stderr. Nullopt (exit 2) when either fails.
 std::optional<compile::CompiledModel> load_data_and_compile(const LoadedModel& loaded,
@@ -60,5 +64,7 @@ void add_graph_command(CLI::App& app, int& exit_code);
 void add_diagnose_command(CLI::App& app, int& exit_code);
 void add_fit_command(CLI::App& app, int& exit_code);
 void add_evidence_command(CLI::App& app, int& exit_code);
+void add_sample_command(CLI::App& app, int& exit_code);
+void add_summary_command(CLI::App& app, int& exit_code);
 
 }  // namespace pm::cli

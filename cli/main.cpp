@@ -4,8 +4,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/common.hpp"
+#include "cli/interrupt.hpp"
 
 int main(int argc, char** argv) {
+  pm::cli::install_interrupt_handlers();  // Ctrl-C keeps nothing half-written (cli/interrupt.hpp)
   CLI::App app{"pm: probabilistic models, from a small language to answers"};
   app.require_subcommand(1);
   int exit_code = pm::cli::kExitSuccess;
@@ -14,11 +16,13 @@ int main(int argc, char** argv) {
   pm::cli::add_diagnose_command(app, exit_code);
   pm::cli::add_fit_command(app, exit_code);
   pm::cli::add_evidence_command(app, exit_code);
+  pm::cli::add_sample_command(app, exit_code);
+  pm::cli::add_summary_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     int code = app.exit(error);
     return code == 0 ? pm::cli::kExitSuccess : pm::cli::kExitBadInput;
   }
-  return exit_code;
+  return pm::cli::interrupted() ? pm::cli::kExitInterrupted : exit_code;
 }

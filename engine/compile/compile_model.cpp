@@ -4,158 +4,9 @@
 #include <span>
 
 #include "engine/compile/compiled_model.hpp"
-#include "engine/compile/enumeration.hpp"
-#include "engine/compile/lowering.hpp"
-#include "engine/io/constant_expression.hpp"
-#include "stdlib/transforms/transform_op.hpp"
+#include "engine/compile/model_assembly.hpp"
 
 namespace pm::compile {
-namespace {
-
-transforms::DeclaredBase declared_base(lang::BaseType base) {
-  using transforms::DeclaredBase;
-  switch (base) {
-    case lang::BaseType::Vector: return DeclaredBase::vector;
-    case lang::BaseType::RowVector: return DeclaredBase::row_vector;
-    case lang::BaseType::Matrix: return DeclaredBase::matrix;
-    case lang::BaseType::Simplex: return DeclaredBase::simplex;
-    case lang::BaseType::Ordered: return DeclaredBase::ordered;
-    case lang::BaseType::PositiveOrdered: return DeclaredBase::positive_ordered;
-    case lang::BaseType::CholeskyFactorCorr: return DeclaredBase::cholesky_factor_corr;
-    case lang::BaseType::CholeskyFactorCov: return DeclaredBase::cholesky_factor_cov;
-    case lang::BaseType::CorrMatrix: return DeclaredBase::corr_matrix;
-    case lang::BaseType::CovMatrix: return DeclaredBase::cov_matrix;
-    default: return DeclaredBase::real;
-  }
-}
-
-std::size_t evaluate_size(const lang::Expr& expr, const io::DataSet& data) {
-  try {
-    io::DataValue value = io::evaluate_constant(expr, data);
-    if (value.is_scalar() && value.scalar() >= 0 && value.scalar() == std::floor(value.scalar()))
-      return static_cast<std::size_t>(value.scalar());
-  } catch (const std::exception&) {
-  }
-  throw LocatedError(expr.range, "this size must be a non-negative int known from the data");
-}
-
-// A bound as one value or one per element of the constrained value (data_set layout). A
-// bound sized like one array element (vector<lower=L>[K] in an array) is repeated over the
-// array dims, which come first (fastest) in the layout.
-std::vector<double> bound_values(const lang::Expr* expr, const io::DataSet& data, std::size_t total) {
-  if (!expr) return {};
-  io::DataValue value;
-  try {
-    value = io::evaluate_constant(*expr, data);
-  } catch (const std::exception& error) {
-    throw LocatedError(expr->range, std::string("a bound must be known from the data: ") + error.what());
-  }
-  if (value.size() == 1 || value.size() == total) return value.values;
-  if (value.size() == 0 || total % value.size() != 0)
-    throw LocatedError(expr->range, "this bound has " + std::to_string(value.size()) + " values for " +
-                                        std::to_string(total) + " elements");
-  std::size_t copies = total / value.size();
-  std::vector<double> expanded(total);
-  for (std::size_t k = 0; k < total; ++k) expanded[k] = value.values[k / copies];
-  return expanded;
-}
-
-ParameterSlot make_slot(const lang::Symbol& symbol, const io::DataSet& data, std::size_t offset) {
-  const lang::TypeSpec& spec = symbol.declaration->type;
-  ParameterSlot slot;
-  slot.name = symbol.name;
-  slot.symbol = &symbol;
-  slot.offset = offset;
-  std::size_t count = 1;
-  std::vector<std::size_t> shape_sizes;
-  for (const lang::ExprPtr& size : spec.array_sizes) slot.dims.push_back(evaluate_size(*size, data));
-  for (std::size_t size : slot.dims) count *= size;
-  for (const lang::ExprPtr& size : spec.sizes) shape_sizes.push_back(evaluate_size(*size, data));
-  using Kind = lang::DeclaredSupport::Kind;
-  const Kind kind = symbol.support.kind;
-  bool lower = kind == Kind::Lower || kind == Kind::LowerUpper, upper = kind == Kind::Upper || kind == Kind::LowerUpper;
-  std::optional<transforms::Transform> transform =
-      transforms::make_transform(declared_base(spec.base), shape_sizes, lower, upper, count);
-  if (!transform) throw LocatedError(spec.range, "the engine has no transform for this declaration");
-  slot.transform = *transform;
-  // The constrained value's dims: arrays, then the event's rows (and columns).
-  bool matrix_valued = transform->cols > 1 || spec.base == lang::BaseType::Matrix ||
-                       spec.base == lang::BaseType::CholeskyFactorCorr || spec.base == lang::BaseType::CholeskyFactorCov ||
-                       spec.base == lang::BaseType::CorrMatrix || spec.base == lang::BaseType::CovMatrix;
-  if (spec.base != lang::BaseType::Real && spec.base != lang::BaseType::Int) {
-    slot.dims.push_back(transform->rows);
-    if (matrix_valued) slot.dims.push_back(transform->cols);
-  }
-  std::size_t total = transform->constrained_size();
-  slot.lower_bounds = bound_values(symbol.support.lower, data, total);
-  slot.upper_bounds = bound_values(symbol.support.upper, data, total);
-  for (std::size_t k = 0; k < total; ++k) slot.element_names.push_back(io::element_name(slot.name, slot.dims, k));
-  return slot;
-}
-
-// The constrained value in the tensor layout. Elementwise transforms share the data_set
-// layout; an array of vector-valued transforms (simplex, ordered) is laid out copy after
-// copy by the transform (each vector contiguous) and transposed to put the array dim first.
-void constrain_slot(ParameterSlot& slot, lang::SourceRange where) {
-  const transforms::Transform& transform = slot.transform;
-  std::vector<tensor::Dim> dims;
-  for (std::size_t k = 0; k < slot.dims.size(); ++k) dims.push_back({tensor::event(static_cast<int>(k)), slot.dims[k]});
-  const tensor::Shape shape(dims);
-  const bool elementwise = transform.kind == transforms::TransformKind::identity ||
-                           transform.kind == transforms::TransformKind::lower ||
-                           transform.kind == transforms::TransformKind::upper ||
-                           transform.kind == transforms::TransformKind::lower_upper;
-  transforms::OwnedBounds bounds{slot.lower_bounds, slot.upper_bounds};
-  if (elementwise || transform.count == 1) {
-    transforms::Constrained constrained = transforms::constrain(slot.unconstrained, transform, bounds, shape);
-    slot.value = constrained.value;
-    slot.log_jacobian = constrained.log_jacobian;
-    return;
-  }
-  if (transform.cols != 1 || slot.dims.size() != 2)
-    throw LocatedError(where, "arrays of matrix-valued or multi-dimensional constrained types are not supported by the engine yet");
-  transforms::Constrained constrained =
-      transforms::constrain(slot.unconstrained, transform, bounds, tensor::Shape::matrix(transform.rows, transform.count));
-  slot.value = ad::transpose(constrained.value);
-  slot.log_jacobian = constrained.log_jacobian;
-}
-
-const lang::Symbol* subject_symbol(const lang::CheckedProgram& checked, const lang::Factor& factor) {
-  return factor.subject.empty() ? nullptr : checked.find(factor.subject);
-}
-
-// One `~` or `target +=` as a scalar: the sum over its elements, times the size of each
-// enclosing plate its value does not vary along (the statement holds once per iteration).
-// A statement reading a summed-out latent goes to the enumeration instead (invalid node).
-ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration& enumeration) {
-  const lang::Stmt& statement = *node.factor->statement;
-  LoopContext context = lowerer.context_of(node.loops);
-  ad::Node total;
-  std::vector<ad::Node> values;  // what the term is computed from
-  if (statement.kind == lang::StmtKind::Tilde) {
-    values.push_back(lowerer.lower(*statement.lhs, context));
-    for (const lang::ExprPtr& arg : statement.args) values.push_back(lowerer.lower(*arg, context));
-  } else {
-    values.push_back(lowerer.lower(*statement.rhs, context));
-  }
-  if (Enumeration::involves(values)) {
-    enumeration.add_factor(lowerer, statement, values, context);
-    return {};
-  }
-  if (statement.kind == lang::StmtKind::Tilde)
-    total = lower_log_density(lowerer, statement.distribution, "", values, true, statement.distribution_range);
-  else
-    total = values[0].shape().rank() == 0 ? values[0] : ad::sum(values[0]);
-  double repeats = 1.0;
-  for (const PlateBinding& plate : context) {
-    bool varies = false;
-    for (ad::Node value : values) varies = varies || value.shape().has(plate.dim);
-    if (!varies) repeats *= static_cast<double>(plate.size);
-  }
-  return repeats == 1.0 ? total : ad::multiply(total, lowerer.scalar(repeats));
-}
-
-}  // namespace
 
 const FactorTerm* CompiledModel::first_non_finite_term() const {
   for (const FactorTerm& term : terms)
@@ -174,6 +25,22 @@ std::vector<double> CompiledModel::constrained_values() const {
   for (const ParameterSlot& slot : slots) {
     std::span<double> slot_values = program->values(slot.value);
     values.insert(values.end(), slot_values.begin(), slot_values.end());
+  }
+  return values;
+}
+
+std::vector<std::string> CompiledModel::definition_names() const {
+  std::vector<std::string> names;
+  for (const ReportedDefinition& definition : definitions)
+    names.insert(names.end(), definition.element_names.begin(), definition.element_names.end());
+  return names;
+}
+
+std::vector<double> CompiledModel::definition_values() const {
+  std::vector<double> values;
+  for (const ReportedDefinition& definition : definitions) {
+    std::span<double> definition_values = program->values(definition.value);
+    values.insert(values.end(), definition_values.begin(), definition_values.end());
   }
   return values;
 }
@@ -202,43 +69,12 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
       constrain_slot(slot, slot.symbol->range);
       lowerer.bind(slot.name, slot.value);
     }
-    Enumeration enumeration;
-    enumeration.declare_latents(lowerer, *graph, data);
-    ad::Node sum;
+    ad::Node sum = lower_model_factors(model, lowerer, *graph, data, current);
     auto accumulate = [&](ad::Node term) { sum = sum.valid() ? ad::add(sum, term) : term; };
-    for (const graph::FactorNode& node : graph->factors) {
-      const lang::Symbol* subject = subject_symbol(checked, *node.factor);
-      if (!options.include_priors && node.factor->kind == lang::FactorKind::Prior && subject &&
-          subject->kind == lang::SymbolKind::Param)
-        continue;
-      current = node.factor->statement;
-      ad::Node term = lower_term(lowerer, node, enumeration);
-      if (!term.valid()) continue;  // kept for the enumeration
-      model.terms.push_back({current, term});
-      accumulate(term);
-    }
-    current = nullptr;
-    if (!enumeration.empty()) {
-      // Every discrete latent summed out at once: one term (enumeration.hpp).
-      current = enumeration.first_statement();
-      Contraction contraction = enumeration.eliminate();
-      if (contraction.log_total.valid()) {
-        model.terms.push_back({current, contraction.log_total});
-        accumulate(contraction.log_total);
-      }
-      std::map<tensor::DimId, ad::Node> posteriors;
-      for (const EnumeratedLatent& latent : enumeration.latents()) {
-        ad::Node log_posterior =
-            options.discrete_posteriors ? log_posterior_node(latent, contraction, posteriors) : ad::Node{};
-        posteriors[latent.dim] = log_posterior;
-        model.discrete_latents.push_back({latent.symbol->name, latent.symbol, latent.first_value, latent.support_size,
-                                          latent_element_names(latent), log_posterior});
-      }
-      current = nullptr;
-    }
     if (options.include_jacobian)
       for (const ParameterSlot& slot : model.slots) accumulate(slot.log_jacobian);
     model.log_density = sum.valid() ? sum : program.constant(0.0);
+    lower_reported_definitions(model, lowerer, *graph);
     program.finalize();
   } catch (const LocatedError& error) {
     diagnostics.error(error.range, error.what());

@@ -58,6 +58,19 @@ struct ParameterSlot {
 struct FactorTerm {
   const lang::Stmt* statement = nullptr;
   ad::Node value;  // scalar: this statement's whole contribution
+  // A factor on data, a `target +=`, or the summed-out discrete latents: the terms whose
+  // expectation under the guide is the ELBO's reconstruction term (LANGUAGE.md "Guides").
+  bool on_data = false;
+};
+
+// A model-block definition that depends on a param or latent (Stan's transformed
+// parameter), reported beside them: eight schools' theta.
+struct ReportedDefinition {
+  std::string name;
+  const lang::Symbol* symbol = nullptr;
+  std::vector<std::size_t> dims;  // data_set.hpp layout
+  std::vector<std::string> element_names;
+  ad::Node value;
 };
 
 // A finite discrete latent summed out exactly (enumeration.hpp, posterior.hpp).
@@ -87,6 +100,8 @@ struct CompiledModel {
   // Summed-out discrete latents, in declaration order. Their marginalized factors form ONE
   // entry of `terms` (the statement of the first of them).
   std::vector<DiscreteLatent> discrete_latents;
+  // Model-block definitions to report, in declaration order.
+  std::vector<ReportedDefinition> definitions;
   // After a forward pass: the exact posterior of every discrete latent by Bayes rule, per
   // element, given the data and the current continuous values (posterior.hpp).
   std::vector<DiscretePosterior> discrete_posteriors() const;
@@ -97,6 +112,9 @@ struct CompiledModel {
   std::vector<std::string> constrained_names() const;
   // After a forward pass: the values of those elements, in the same order.
   std::vector<double> constrained_values() const;
+  // The same for the reported definitions.
+  std::vector<std::string> definition_names() const;
+  std::vector<double> definition_values() const;
 };
 
 // Null (with located errors in `diagnostics`: shapes that disagree with the data, functions

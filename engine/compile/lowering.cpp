@@ -138,13 +138,16 @@ const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange 
   if (found != bound_.end()) return found->second;
   const lang::Symbol* symbol = graph_.checked->find(name);
   if (!symbol) throw LocatedError(where, "'" + name + "' is not known to the engine");
+  if (on_unbound_ && on_unbound_(name, where)) return bound_.at(name);
   DefinedValue value;
   if (symbol->kind == lang::SymbolKind::Data) {
     const io::DataValue* data = data_.find(name);
     if (!data) throw LocatedError(where, "no data was loaded for '" + name + "'");
     value.node = constant(with_event_dims(data->dims), data->values);
-  } else if (symbol->kind == lang::SymbolKind::ModelDefinition) {
-    const graph::DefinitionNode* definition = graph_.definition(name);
+  } else if (symbol->kind == lang::SymbolKind::ModelDefinition || symbol->kind == lang::SymbolKind::GuideDefinition ||
+             symbol->kind == lang::SymbolKind::Generated) {
+    const graph::DefinitionNode* definition =
+        symbol->kind == lang::SymbolKind::Generated ? graph_.generated_definition(name) : graph_.definition(name);
     if (!definition) throw LocatedError(where, "the definition of '" + name + "' is not supported by the engine yet");
     if (in_progress_[name]) throw LocatedError(where, "'" + name + "' depends on itself");
     in_progress_[name] = true;

@@ -58,6 +58,10 @@ class Lowerer {
   void bind(const std::string& name, ad::Node value) { bound_[name] = {value, {}}; }
   // A value indexed by loop variables (a summed-out latent: enumeration.hpp).
   void bind(const std::string& name, DefinedValue value) { bound_[name] = std::move(value); }
+  // Simulation (simulate.hpp): asked first for every name not bound yet; returns true after
+  // binding it (a value drawn on demand by its `~`), false to let the usual lookup run.
+  using UnboundHook = std::function<bool(const std::string& name, lang::SourceRange where)>;
+  void on_unbound(UnboundHook hook) { on_unbound_ = std::move(hook); }
 
   ad::Node lower(const lang::Expr& expr, const LoopContext& context);
   // The plate bindings of a statement's loops.
@@ -93,6 +97,7 @@ class Lowerer {
   std::map<std::string, DefinedValue, std::less<>> bound_;  // data, params, definitions done
   std::map<std::string, bool, std::less<>> in_progress_;
   std::map<int, ad::Node> loop_variables_;  // plate number -> (a..b)
+  UnboundHook on_unbound_;
 };
 
 // Calls (functions.cpp): the language's functions as builder ops; `args` are the lowered

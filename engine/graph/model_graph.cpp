@@ -28,7 +28,13 @@ const DefinitionNode* ModelGraph::definition(std::string_view name) const {
   return found == definitions.end() ? nullptr : &found->second;
 }
 
-std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked, lang::Diagnostics& diagnostics) {
+const DefinitionNode* ModelGraph::generated_definition(std::string_view name) const {
+  auto found = generated.find(name);
+  return found == generated.end() ? nullptr : &found->second;
+}
+
+std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked, lang::Diagnostics& diagnostics,
+                                            bool include_generated) {
   ModelGraph graph;
   graph.checked = &checked;
   const std::size_t errors_before = diagnostics.error_count();
@@ -38,9 +44,21 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
     std::vector<const lang::Stmt*> loops;
     place_statements(model->statements, loops, placed);
   }
+  if (const lang::Block* guide = checked.program->find(lang::BlockKind::Guide)) {
+    std::vector<const lang::Stmt*> loops;
+    place_statements(guide->statements, loops, placed);
+  }
+  if (const lang::Block* generated = checked.program->find(lang::BlockKind::Generated);
+      generated && include_generated) {
+    std::vector<const lang::Stmt*> loops;
+    place_statements(generated->statements, loops, placed);
+  }
   int next_plate = 0;
+  auto placed_block = [&](lang::BlockKind block) {
+    return block == lang::BlockKind::Model || (include_generated && block == lang::BlockKind::Generated);
+  };
   for (const lang::Loop& loop : checked.loops) {
-    if (loop.block != lang::BlockKind::Model) continue;
+    if (!placed_block(loop.block)) continue;
     if (loop.sequential) {
       diagnostics.error(loop.statement->range, "the sequential loop over '" + loop.variable + "' (it " + loop.reason +
                                                    ")" + kNotYet);
@@ -70,7 +88,29 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
       case lang::SymbolKind::Net:
         diagnostics.error(symbol.range, "the net '" + symbol.name + "'" + kNotYet);
         break;
-      default: break;  // guide and generated names are not part of log p(data, z; theta)
+      case lang::SymbolKind::Generated: {
+        if (!include_generated) break;  // not part of log p(data, z; theta)
+        if (symbol.definitions.size() != 1) {
+          diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " +
+                                              std::to_string(symbol.definitions.size()) + " statements, which" + kNotYet);
+          break;
+        }
+        const lang::Stmt* statement = symbol.definitions.front();
+        graph.generated[symbol.name] = {&symbol, statement, placed[statement]};
+        break;
+      }
+      case lang::SymbolKind::GuideDefinition: {
+        // Lowered only by the variational compiler (variational.hpp), on first use.
+        if (symbol.definitions.size() != 1) {
+          diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " +
+                                              std::to_string(symbol.definitions.size()) + " statements, which" + kNotYet);
+          break;
+        }
+        const lang::Stmt* statement = symbol.definitions.front();
+        graph.definitions[symbol.name] = {&symbol, statement, placed[statement]};
+        break;
+      }
+      default: break;  // guide params are bound by the variational compiler
     }
   }
 

@@ -42,14 +42,23 @@ struct ModelGraph {
   const lang::CheckedProgram* checked = nullptr;
   std::vector<const lang::Symbol*> data;
   std::vector<const lang::Symbol*> parameters;  // params and continuous latents, in declaration order
+  // Model-block definitions, and the guide block's (lowered only under VI).
   std::map<std::string, DefinitionNode, std::less<>> definitions;
   std::vector<FactorNode> factors;  // model block, source order
   std::map<const lang::Stmt*, int> plate_numbers;  // each model `for` -> its plate dim number
 
+  // With include_generated only (simulation, docs/simulation.md): each name of the generated
+  // block with its one defining statement (an Assign, a typed Declare, or a `~` draw) and
+  // loops; the generated block's loops get plate numbers after the model's.
+  std::map<std::string, DefinitionNode, std::less<>> generated;
+
   const DefinitionNode* definition(std::string_view name) const;
+  const DefinitionNode* generated_definition(std::string_view name) const;
 };
 
 // Null (with errors in `diagnostics`) when the model uses what the engine cannot lower yet.
-std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked, lang::Diagnostics& diagnostics);
+// include_generated: also place the generated block (its unsupported forms are errors too).
+std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked, lang::Diagnostics& diagnostics,
+                                            bool include_generated = false);
 
 }  // namespace pm::graph

@@ -82,6 +82,11 @@ OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& op
   model.program->value_only(result.unconstrained, model.log_density);  // forward pass at the optimum
   result.names = model.constrained_names();
   result.values = model.constrained_values();
+  // Model-block definitions of the params (Stan's transformed parameters) follow them.
+  const std::vector<std::string> definition_names = model.definition_names();
+  const std::vector<double> definition_values = model.definition_values();
+  result.names.insert(result.names.end(), definition_names.begin(), definition_names.end());
+  result.values.insert(result.values.end(), definition_values.begin(), definition_values.end());
   return result;
 }
 

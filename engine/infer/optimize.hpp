@@ -61,8 +61,10 @@ struct OptimizeResult {
   std::size_t best_start = 0;
   ConvergenceReason reason = ConvergenceReason::MaxIterations;  // of the best start
   bool converged() const { return is_converged(reason); }
-  std::vector<std::string> names;  // constrained elements, CompiledModel::constrained_names()
-  std::vector<double> values;      // their values at the optimum
+  // Constrained elements (CompiledModel::constrained_names()), then the reported
+  // definitions' elements (definition_names()); params_to_json reads the first part only.
+  std::vector<std::string> names;
+  std::vector<double> values;  // their values at the optimum
   std::vector<double> start_log_densities;  // each start's optimum, for reporting spread
 };
 

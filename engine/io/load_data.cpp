@@ -1,5 +1,6 @@
 #include "engine/io/load_data.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "engine/io/constant_expression.hpp"
@@ -172,7 +173,8 @@ void report_missing(const Symbol& symbol, const lang::SourceFile* model_file, Da
 }  // namespace
 
 std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang::SourceFile* model_file,
-                                 const std::vector<DataSource>& sources, DataMessages& messages) {
+                                 const std::vector<DataSource>& sources, DataMessages& messages,
+                                 const LoadOptions& options) {
   std::size_t errors_before = messages.error_count();
   SourcedData from_files, from_assignments;
   collect_sources(sources, from_files, from_assignments, messages);
@@ -191,7 +193,10 @@ std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang
     if (!declared) {
       // Sized by a variable that failed: still say when this one is missing too.
       bool silent = messages.error_count() == errors_before_declare;
-      if (silent && sourced == nullptr && !symbol.declaration->initializer) report_missing(symbol, model_file, messages);
+      const bool may_be_missing = std::find(options.may_be_missing.begin(), options.may_be_missing.end(),
+                                            symbol.name) != options.may_be_missing.end();
+      if (silent && sourced == nullptr && !symbol.declaration->initializer && !may_be_missing)
+        report_missing(symbol, model_file, messages);
       continue;
     }
 
@@ -201,6 +206,8 @@ std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang
     if (sourced != nullptr) {
       value = read_value(sourced->value, *declared, messages);
       if (value) value->origin = sourced->origin;
+      context = sourced->origin == "-d" ? " (-d " + symbol.name + ")" : " (in " + sourced->origin + ")";
+      if (!value) messages.note("'" + symbol.name + "' is set by " + sourced->origin);  // the shape error names no file
     } else if (symbol.declaration->initializer) {
       std::string at = declared_at(symbol, model_file);
       context = " (the default" + (at.empty() ? "" : " declared at " + at) + ")";
@@ -232,7 +239,10 @@ std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang
         messages.note("'" + symbol.name + "' = " + std::to_string(inferred->first) + ", " + inferred->second);
       }
     }
-    if (!value && sourced == nullptr && !symbol.declaration->initializer) report_missing(symbol, model_file, messages);
+    const bool may_be_missing = std::find(options.may_be_missing.begin(), options.may_be_missing.end(),
+                                          symbol.name) != options.may_be_missing.end();
+    if (!value && sourced == nullptr && !symbol.declaration->initializer && !may_be_missing)
+      report_missing(symbol, model_file, messages);
     if (!value) continue;
     if (!check_value(*value, *declared, data, context, messages)) continue;
     data.order.push_back(symbol.name);

@@ -45,9 +45,16 @@ struct DataSource {
   }
 };
 
+struct LoadOptions {
+  // Data variables that may be left unset (no source, no default) without an error: they are
+  // simply absent from the DataSet. `pm sample` draws them (docs/simulation.md).
+  std::vector<std::string> may_be_missing;
+};
+
 // `model_file` (may be null) locates declarations in messages ("declared at model.pm:4:3").
 // nullopt when any error was reported; notes may be reported either way.
 std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang::SourceFile* model_file,
-                                 const std::vector<DataSource>& sources, DataMessages& messages);
+                                 const std::vector<DataSource>& sources, DataMessages& messages,
+                                 const LoadOptions& options = {});
 
 }  // namespace pm::io

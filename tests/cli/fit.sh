@@ -113,10 +113,10 @@ echo '{"theta": 1.5}' > "$scratch/bad_init.json"
 [ $? -eq 2 ] || fail "--init outside the support should exit 2"
 grep -q "theta" "$scratch/err" || fail "--init error should name theta: $(cat "$scratch/err")"
 
-# Exit 2: vi (default with continuous latents) is not implemented; mle refuses latents.
-"$pm" fit "$data/eight_schools_nc.pm" -d "$data/eight_schools.json" > /dev/null 2> "$scratch/err"
-[ $? -eq 2 ] || fail "default vi should exit 2"
-grep -q "not implemented" "$scratch/err" || fail "vi message: $(cat "$scratch/err")"
+# vi is the default with continuous latents (tests/cli/vi.sh tests it); mle refuses latents.
+"$pm" fit "$data/eight_schools_nc.pm" -d "$data/eight_schools.json" --json > "$scratch/vi.json" 2> "$scratch/err"
+[ $? -eq 0 ] || fail "default vi: $(head -3 "$scratch/err")"
+grep -q '"method":"vi"' "$scratch/vi.json" || fail "default method should be vi: $(head -c 200 "$scratch/vi.json")"
 "$pm" fit "$data/eight_schools_nc.pm" -d "$data/eight_schools.json" --method mle > /dev/null 2> "$scratch/err"
 [ $? -eq 2 ] || fail "mle with latents should exit 2"
 grep -q "map" "$scratch/err" || fail "mle refusal should suggest map: $(cat "$scratch/err")"

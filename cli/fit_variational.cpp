@@ -1,0 +1,357 @@
+// `pm fit --method vi` (CLI.md): compile the model with its guide (engine/compile/variational.hpp),
+// fit it (engine/infer/variational_fit.hpp), then report: the summary table of the draws
+// (mean, sd, 5%, 50%, 95%; PSIS-weighted with --psis), the exact posteriors of the discrete
+// latents averaged over the draws, the ELBO with its two terms, the PSIS k-hat of the guide
+// with its verdict (Yao et al. 2018), and the wall time; or --json. Files: -o the draws in
+// CmdStan's VI layout, --save-params the point estimates and the guide's parameters,
+// --discrete-out the averaged discrete posteriors.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/fit_command.hpp"
+#include "engine/compile/simulate.hpp"
+#include "engine/compile/variational.hpp"
+#include "engine/infer/discrete_report.hpp"
+#include "engine/infer/draw_summary.hpp"
+#include "engine/infer/params_json.hpp"
+#include "engine/infer/psis.hpp"
+#include "engine/infer/variational_fit.hpp"
+#include "engine/io/draws_csv.hpp"
+
+namespace pm::cli {
+namespace {
+
+constexpr std::size_t kMaxRows = 60;  // longer tables are cut; -o and --json hold every element
+
+struct Reported {
+  std::vector<infer::DrawSummary> summaries;  // per column of the draws
+  infer::PsisResult psis;
+  bool psis_available = false;
+};
+
+Reported summarize(const infer::VariationalFitResult& fit, bool weighted) {
+  Reported reported;
+  std::vector<double> log_ratios(fit.draw_count);
+  for (std::size_t s = 0; s < fit.draw_count; ++s) log_ratios[s] = fit.log_p[s] - fit.log_g[s];
+  const bool finite = std::all_of(log_ratios.begin(), log_ratios.end(), [](double r) { return !std::isnan(r); });
+  if (fit.draw_count >= 2 && finite) {
+    reported.psis = infer::pareto_smoothed_importance_sampling(log_ratios);
+    reported.psis_available = true;
+  }
+  const std::size_t columns = fit.names.size();
+  std::vector<double> column(fit.draw_count);
+  for (std::size_t c = 0; c < columns; ++c) {
+    for (std::size_t s = 0; s < fit.draw_count; ++s) column[s] = fit.draws[s * columns + c];
+    reported.summaries.push_back(weighted && reported.psis_available
+                                     ? infer::summarize_draws(column, reported.psis.weights)
+                                     : infer::summarize_draws(column));
+  }
+  return reported;
+}
+
+std::string khat_text(const Reported& reported) {
+  if (!reported.psis_available) return "not available (non-finite log importance ratios)";
+  // An infinite k-hat: too few distinct finite ratios to fit a tail, which happens when the
+  // guide puts its draws where the posterior has (almost) none: as bad as it gets.
+  if (!std::isfinite(reported.psis.khat))
+    return fmt::format("inf ({})", infer::khat_verdict_text(infer::KhatVerdict::Bad));
+  return fmt::format("{:.2f} ({})", reported.psis.khat,
+                     infer::khat_verdict_text(infer::khat_verdict(reported.psis.khat)));
+}
+
+void print_table(const FitOptions& options, const compile::VariationalModel& model,
+                 const infer::VariationalFitResult& fit, const Reported& reported, double seconds) {
+  std::size_t width = 8;
+  for (const std::string& name : fit.names) width = std::max(width, name.size() + 2);
+  if (!fit.names.empty())
+    std::cout << fmt::format("{:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
+  for (std::size_t i = 0; i < fit.names.size() && i < kMaxRows; ++i) {
+    const infer::DrawSummary& s = reported.summaries[i];
+    std::cout << fmt::format("{:<{}}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}\n", fit.names[i], width, s.mean, s.sd,
+                             s.q5, s.q50, s.q95);
+  }
+  if (fit.names.size() > kMaxRows)
+    std::cout << fmt::format("... {} more elements (all of them are in --json and -o FILE.csv)\n",
+                             fit.names.size() - kMaxRows);
+  if (!fit.discrete.empty()) {
+    std::cout << "\nposterior of the discrete latents (exact given the continuous ones, averaged over the draws):\n";
+    for (const compile::DiscretePosterior& posterior : fit.discrete)
+      for (std::size_t e = 0; e < posterior.element_names.size() && e < 10; ++e) {
+        std::string line = fmt::format("{:<{}}", posterior.element_names[e], width);
+        for (std::size_t k = 0; k < posterior.values.size(); ++k)
+          line += fmt::format("{}P({}) = {:.6f}", k ? "  " : "", posterior.values[k], posterior.probabilities[e][k]);
+        std::cout << line << "\n";
+      }
+  }
+  const infer::StochasticResult& run = fit.optimization;
+  std::cout << fmt::format("\nmethod: vi ({} guide, objective {}{})\n",
+                           compile::to_string(model.family), options.objective,
+                           options.psis ? ", PSIS-weighted summaries" : "");
+  std::cout << fmt::format("iterations: {} (Adam, step size {:.3g}; {})\n", run.iterations, run.learning_rate,
+                           infer::to_string(run.stop));
+  std::cout << fmt::format("ELBO: {:.6g} (se {:.2g}) = reconstruction {:.6g} - KL {:.6g}\n", fit.elbo, fit.elbo_se,
+                           fit.reconstruction, fit.kl);
+  std::cout << fmt::format("PSIS k-hat of the guide: {}\n", khat_text(reported));
+  std::cout << fmt::format("draws: {}\nwall time: {:.3f} s\n", fit.draw_count, seconds);
+}
+
+nlohmann::json result_json(const FitOptions& options, const compile::VariationalModel& model,
+                           const infer::VariationalFitResult& fit, const Reported& reported, double seconds) {
+  nlohmann::json summary = nlohmann::json::object();
+  for (std::size_t i = 0; i < fit.names.size(); ++i) {
+    const infer::DrawSummary& s = reported.summaries[i];
+    summary[fit.names[i]] = {{"mean", s.mean}, {"sd", s.sd}, {"q5", s.q5}, {"q50", s.q50}, {"q95", s.q95}};
+  }
+  // Params are point estimates under VI (LANGUAGE.md): their sd is null.
+  for (const compile::ParameterSlot& slot : model.model.slots)
+    if (slot.symbol->kind == lang::SymbolKind::Param)
+      for (const std::string& name : slot.element_names)
+        summary[name] = {{"mean", summary[name]["mean"]}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
+  auto number = [](double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); };
+  return {{"method", "vi"},
+          {"guide", compile::to_string(model.family)},
+          {"objective", options.objective},
+          {"iterations", fit.optimization.iterations},
+          {"converged", fit.optimization.converged()},
+          {"stop", infer::to_string(fit.optimization.stop)},
+          {"learning_rate", fit.optimization.learning_rate},
+          {"elbo", number(fit.elbo)},
+          {"elbo_se", number(fit.elbo_se)},
+          {"reconstruction", number(fit.reconstruction)},
+          {"kl", number(fit.kl)},
+          {"khat", reported.psis_available ? number(reported.psis.khat) : nlohmann::json(nullptr)},
+          {"khat_verdict", !reported.psis_available ? nlohmann::json(nullptr)
+                           : std::isfinite(reported.psis.khat)
+                               ? nlohmann::json(std::string(infer::khat_verdict_text(infer::khat_verdict(reported.psis.khat))))
+                               : nlohmann::json(std::string(infer::khat_verdict_text(infer::KhatVerdict::Bad)))},
+          {"laplace_start", fit.laplace_start},
+          {"draws", fit.draw_count},
+          {"time_s", seconds},
+          {"summary", summary},
+          {"discrete", infer::discrete_posteriors_json(fit.discrete)}};
+}
+
+std::string draws_csv(const FitOptions& options, const compile::VariationalModel& model,
+                      const infer::VariationalFitResult& fit, double seconds) {
+  io::VariationalSettings settings;
+  settings.model = options.model_path;
+  settings.algorithm = compile::to_string(model.family);
+  settings.iter = options.iterations;
+  settings.grad_samples = options.grad_samples;
+  settings.eta = fit.optimization.learning_rate;
+  settings.adapt_engaged = std::isnan(options.learning_rate);
+  settings.tol_rel_obj = options.tolerance_relative;
+  settings.eval_elbo = options.evaluate_every;
+  settings.output_samples = fit.draw_count;
+  settings.pm_settings = {{"pm_objective", options.objective}, {"pm_optimizer", "adam"}};
+  settings.data_files = options.data;
+  settings.seed = options.seed;
+  settings.output_file = options.output;
+  settings.elapsed_seconds = seconds;
+  const std::size_t columns = fit.names.size();
+  std::vector<std::vector<double>> rows(fit.draw_count);
+  for (std::size_t s = 0; s < fit.draw_count; ++s)
+    rows[s].assign(fit.draws.begin() + static_cast<std::ptrdiff_t>(s * columns),
+                   fit.draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * columns));
+  return io::format_draws_csv(io::variational_draws_file(settings, fit.names, fit.mean_row, rows, fit.log_p, fit.log_g));
+}
+
+// The params and latents at the guide's center (readable by --init of any method), and every
+// coordinate of the guide by name (read back by --init of vi to resume).
+nlohmann::json saved_params(const compile::VariationalModel& model, const infer::VariationalFitResult& fit) {
+  const std::size_t slot_elements = model.model.constrained_names().size();
+  nlohmann::json saved = infer::params_to_json(
+      model.model, std::vector<double>(fit.mean_row.begin(), fit.mean_row.begin() + static_cast<std::ptrdiff_t>(slot_elements)));
+  nlohmann::json guide = nlohmann::json::object();
+  const std::vector<std::string> names = model.parameter_names();
+  for (std::size_t k = 0; k < names.size(); ++k) guide[names[k]] = fit.parameters[k];
+  saved["__guide__"] = {{"family", compile::to_string(model.family)}, {"parameters", guide}};
+  return saved;
+}
+
+// --init for vi: a file from `pm fit --method vi --save-params` resumes the guide itself;
+// any other saved point sets theta and the guide's location (a warm start).
+std::optional<std::vector<double>> initial_parameters(const FitOptions& options, const compile::VariationalModel& model) {
+  std::ifstream in(options.init);
+  if (!in) {
+    std::cerr << "pm: cannot read '" << options.init << "'\n";
+    return std::nullopt;
+  }
+  nlohmann::json saved;
+  try {
+    saved = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& error) {
+    std::cerr << "pm: '" << options.init << "' is not valid JSON: " << error.what() << "\n";
+    return std::nullopt;
+  }
+  std::vector<double> init(model.dimension(), std::numeric_limits<double>::quiet_NaN());
+  if (saved.contains("__guide__") && saved["__guide__"].contains("parameters") &&
+      saved["__guide__"].value("family", "") == compile::to_string(model.family)) {
+    const nlohmann::json& guide = saved["__guide__"]["parameters"];
+    const std::vector<std::string> names = model.parameter_names();
+    for (std::size_t k = 0; k < names.size(); ++k)
+      if (guide.contains(names[k]) && guide[names[k]].is_number()) init[k] = guide[names[k]].get<double>();
+    return init;
+  }
+  std::string error;
+  std::vector<double> point = infer::unconstrain_params(model.model, saved, error);
+  if (!error.empty()) {
+    std::cerr << "pm: " << options.init << ": " << error << "\n";
+    return std::nullopt;
+  }
+  // Slots of params and automatically guided latents map to theta and m; guide-block
+  // latents have no coordinate of their own.
+  for (const compile::ParameterSlot& slot : model.model.slots) {
+    if (!slot.unconstrained.valid()) continue;
+    for (std::size_t k = 0; k < slot.free_size() && slot.offset + k < point.size(); ++k)
+      init[slot.offset + k] = point[slot.offset + k];
+  }
+  return init;
+}
+
+bool has_generated_block(const lang::CheckedProgram& checked) {
+  return checked.program->find(lang::BlockKind::Generated) != nullptr;
+}
+
+// The generated block (LANGUAGE.md), evaluated once per draw from the draw's params and
+// continuous latents (compile/simulate.hpp): its names become extra columns of the draws.
+// Draw s uses the simulator's substream s, so the columns repeat with the seed.
+bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const compile::VariationalModel& model,
+                      infer::VariationalFitResult& fit, std::uint64_t seed) {
+  compile::SimulationOptions options{.given = {}, .generated = true, .log_likelihood = false, .seed = seed};
+  for (const compile::ParameterSlot& slot : model.model.slots) options.given.push_back(slot.name);
+  lang::Diagnostics diagnostics;
+  std::unique_ptr<compile::Simulator> simulator = compile::Simulator::compile(loaded.checked, data, options, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (!simulator) return false;
+  const std::size_t given = simulator->given_size(), columns = fit.names.size();
+  std::vector<std::string> added;
+  for (const compile::SimulatedValue& value : simulator->values())
+    if (value.role == compile::SimulatedRole::generated)
+      added.insert(added.end(), value.element_names.begin(), value.element_names.end());
+  if (added.empty()) return true;
+  auto generated_of = [&](std::span<const double> row, std::uint64_t index) {
+    simulator->run(row.first(given), index);
+    std::vector<double> values;
+    for (const compile::SimulatedValue& value : simulator->values())
+      if (value.role == compile::SimulatedRole::generated) {
+        std::span<const double> v = simulator->values_of(value);
+        values.insert(values.end(), v.begin(), v.end());
+      }
+    return values;
+  };
+  std::vector<double> draws;
+  draws.reserve(fit.draw_count * (columns + added.size()));
+  for (std::size_t s = 0; s < fit.draw_count; ++s) {
+    std::span<const double> row(fit.draws.data() + s * columns, columns);
+    draws.insert(draws.end(), row.begin(), row.end());
+    const std::vector<double> values = generated_of(row, s + 1);
+    draws.insert(draws.end(), values.begin(), values.end());
+  }
+  const std::vector<double> center = generated_of(fit.mean_row, 0);
+  fit.mean_row.insert(fit.mean_row.end(), center.begin(), center.end());
+  fit.draws = std::move(draws);
+  fit.names.insert(fit.names.end(), added.begin(), added.end());
+  return true;
+}
+
+}  // namespace
+
+int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
+  std::optional<compile::GuideFamily> family = compile::parse_guide_family(options.guide);
+  std::string objective_error;
+  std::optional<infer::VariationalObjective> objective = infer::parse_objective(options.objective, objective_error);
+  if (!family || !objective) {
+    std::cerr << "pm: fit: " << (family ? objective_error : "--guide must be meanfield, fullrank or map") << "\n";
+    return kExitBadInput;
+  }
+  std::optional<io::DataSet> data = load_model_data(loaded, options.data);
+  if (!data) return kExitBadInput;
+  lang::Diagnostics diagnostics;
+  std::optional<compile::VariationalModel> model =
+      compile::compile_variational(loaded.checked, *data, {.family = *family}, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (!model) return kExitBadInput;
+
+  infer::VariationalFitOptions fit_options;
+  fit_options.optimizer.max_iterations = options.iterations;
+  fit_options.optimizer.learning_rate = options.learning_rate;
+  fit_options.optimizer.tolerance_relative = options.tolerance_relative;
+  fit_options.optimizer.evaluate_every = options.evaluate_every;
+  fit_options.grad_samples = options.grad_samples;
+  fit_options.objective = *objective;
+  fit_options.draws = options.draws;
+  if (!options.init.empty()) {
+    std::optional<std::vector<double>> init = initial_parameters(options, *model);
+    if (!init) return kExitBadInput;
+    fit_options.init = std::move(*init);
+  }
+  const bool show_progress = !options.quiet && isatty(STDERR_FILENO);
+  const auto begin = std::chrono::steady_clock::now();
+  infer::StochasticCallback progress;
+  if (show_progress) {
+    progress = [&](const infer::StochasticProgress& step) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+      if (step.adapting) {
+        std::cerr << fmt::format("\radapting step size: {:.3g} gives {:.6g}          ", step.learning_rate, step.objective);
+        return;
+      }
+      const double remaining =
+          step.iteration > 0 ? elapsed / static_cast<double>(step.iteration) * static_cast<double>(options.iterations - std::min(options.iterations, step.iteration)) : 0.0;
+      std::cerr << fmt::format("\riteration {}  ELBO {:.6g}  relative change {:.3g}  ETA at most {:.0f} s     ",
+                               step.iteration, step.objective, step.relative_change, remaining);
+    };
+  }
+  infer::VariationalFitResult fit = infer::fit_variational(*model, fit_options, options.seed, progress);
+  const bool fitted = fit.optimization.stop != infer::StochasticStop::diverged &&
+                      fit.optimization.stop != infer::StochasticStop::non_finite;
+  if (fitted && has_generated_block(loaded.checked) && !append_generated(loaded, *data, *model, fit, options.seed))
+    return kExitBadInput;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+  if (show_progress) std::cerr << "\r" << std::string(90, ' ') << "\r";
+
+  const infer::StochasticResult& run = fit.optimization;
+  if (run.stop == infer::StochasticStop::diverged || run.stop == infer::StochasticStop::non_finite) {
+    if (fit.failed_statement) {
+      lang::Diagnostic diagnostic{lang::Severity::Error, fit.failed_statement->range,
+                                  "variational inference failed: " + run.message +
+                                      "; this statement's log density was not finite"};
+      std::cerr << lang::render(*loaded.file, diagnostic);
+    } else {
+      std::cerr << "pm: fit: variational inference failed: " << run.message << "\n";
+    }
+    return kExitInferenceFailed;
+  }
+  if (!run.converged())
+    std::cerr << fmt::format("pm: warning: VI stopped before converging ({}); the estimates may be rough: raise "
+                             "--iter\n",
+                             infer::to_string(run.stop));
+  const Reported reported = summarize(fit, options.psis);
+  if (reported.psis_available &&
+      (!std::isfinite(reported.psis.khat) || infer::khat_verdict(reported.psis.khat) == infer::KhatVerdict::Bad))
+    std::cerr << fmt::format("pm: warning: PSIS k-hat {:.2f}: the guide does not fit the posterior well; do not "
+                             "trust the estimates (a richer guide may help: --guide fullrank, or a guide block)\n",
+                             reported.psis.khat);
+  if (options.json)
+    std::cout << result_json(options, *model, fit, reported, seconds).dump() << "\n";
+  else
+    print_table(options, *model, fit, reported, seconds);
+  if (!options.output.empty() && !write_file_atomically(options.output, draws_csv(options, *model, fit, seconds)))
+    return kExitBadInput;
+  if (!options.discrete_out.empty() &&
+      !write_file_atomically(options.discrete_out, infer::discrete_posteriors_csv(fit.discrete)))
+    return kExitBadInput;
+  if (!options.save_params.empty() && !write_file_atomically(options.save_params, saved_params(*model, fit).dump(2) + "\n"))
+    return kExitBadInput;
+  return kExitSuccess;
+}
+
+}  // namespace pm::cli

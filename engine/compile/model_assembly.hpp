@@ -1,0 +1,33 @@
+// The pieces every compiled form of a model shares (compile_model for MLE / MAP / diagnose,
+// compile_variational for VI): the slots of params and continuous latents, the lowering of
+// the model block's factors (with the exact elimination of discrete latents), and the
+// model-block definitions reported beside the params (Stan's transformed parameters).
+// Internal to engine/compile.
+#pragma once
+
+#include <cstddef>
+
+#include "engine/compile/compiled_model.hpp"
+#include "engine/compile/lowering.hpp"
+
+namespace pm::compile {
+
+// A slot's layout (transform, bounds, dims, element names) for a param, continuous latent or
+// guide param; its nodes are left for the caller to make. Throws LocatedError.
+ParameterSlot make_slot(const lang::Symbol& symbol, const io::DataSet& data, std::size_t offset);
+
+// slot.value and slot.log_jacobian from slot.unconstrained (which the caller has set).
+void constrain_slot(ParameterSlot& slot, lang::SourceRange where);
+
+// Lowers every `~` and `target +=` of the model block into model.terms (the finite discrete
+// latents summed out into one term, their Bayes-rule posteriors into
+// model.discrete_latents) and returns their sum (an invalid node when there is none).
+// `current` follows the statement being lowered, for error messages.
+ad::Node lower_model_factors(CompiledModel& model, Lowerer& lowerer, const graph::ModelGraph& graph,
+                             const io::DataSet& data, const lang::Stmt*& current);
+
+// Every model-block definition that depends on a param or latent, lowered whole (an
+// elementwise `theta[j] = ...` becomes the vector theta), into model.definitions.
+void lower_reported_definitions(CompiledModel& model, Lowerer& lowerer, const graph::ModelGraph& graph);
+
+}  // namespace pm::compile

@@ -1,0 +1,113 @@
+// Forward simulation of a model (docs/simulation.md): ONE autodiff program that, given the
+// values of some names, draws the others from their `~` statements in dependency order
+// (ancestral sampling) and computes the definitions, vectorized over plates: `z[i] ~
+// normal(mu, 1)` inside `for (i in 1:N)` draws all N elements with one draw op
+// (engine/ad/draw.hpp).
+//
+//   lang::Diagnostics diagnostics;
+//   auto simulator = compile::Simulator::compile(checked, data, {.given = {"mu", "tau"}, .seed = 7}, diagnostics);
+//   std::vector<double> row = simulator->run(given_values, draw_index);   // values, names()
+//   double log_lik = simulator->log_likelihood();                         // after run()
+//
+// What is drawn: every param, latent and data variable not given and not loaded, by its `~`
+// in model (drawn on first use; a declared bound truncates it by rejection); every `~` of the
+// generated block when `generated`. A param or latent without a `~` that is not given is an
+// error naming it. Sizes and covariates (data never on the left of `~`) must be loaded.
+//
+// The log-likelihood: the sum of every model `~` and `target +=` whose subject is not a param
+// or latent (the factors on data and on expressions), at the given and drawn values. With
+// the data loaded and the latents drawn from their priors, exp(log_likelihood()) is one
+// importance weight of the prior Monte Carlo estimate of p(data) (engine/infer/monte_carlo.hpp).
+//
+// Reproducibility: run(given, k) draws from Stream(seed).split(k), so the k-th draw depends on
+// (seed, k) only, never on what ran before.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/ad/program.hpp"
+#include "engine/io/data_set.hpp"
+#include "engine/random/stream.hpp"
+#include "lang/check/checked_program.hpp"
+#include "lang/syntax/source.hpp"
+
+namespace pm::compile {
+
+struct SimulationOptions {
+  // Names whose constrained values run() receives (params, latents: e.g. a posterior draw),
+  // concatenated in this order, each in the data_set.hpp layout of its declared dims.
+  std::vector<std::string> given;
+  bool generated = false;  // also evaluate the generated block (its names become outputs)
+  // false: no log-likelihood terms in the program (log_likelihood() is NaN), which saves one
+  // evaluation of the data's factors per run (e.g. the generated block under VI).
+  bool log_likelihood = true;
+  std::uint64_t seed = 1;
+};
+
+enum class SimulatedRole { given, drawn, defined, generated };
+
+// One output: a whole name, in the data_set.hpp layout (first dim fastest).
+struct SimulatedValue {
+  std::string name;
+  const lang::Symbol* symbol = nullptr;
+  SimulatedRole role = SimulatedRole::drawn;
+  bool is_int = false;
+  std::vector<std::size_t> dims;
+  std::vector<std::string> element_names;  // "y[1]", ... ("mu" for a scalar)
+  ad::Node node;
+};
+
+class Simulator {
+ public:
+  // Null, with located errors in `diagnostics`, when the model cannot be simulated. The
+  // checked program (and its Program) and `data` must outlive the simulator.
+  static std::unique_ptr<Simulator> compile(const lang::CheckedProgram& checked, const io::DataSet& data,
+                                            const SimulationOptions& options, lang::Diagnostics& diagnostics);
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Outputs: the given names (in `given` order), then in declaration order the drawn names,
+  // the definitions (not data-only ones) and the generated names.
+  const std::vector<SimulatedValue>& values() const { return values_; }
+  const SimulatedValue* find(std::string_view name) const;
+  // Every output element's name, in values() order: the columns of run()'s result.
+  std::vector<std::string> names() const;
+  std::size_t given_size() const { return given_size_; }
+
+  // One forward simulation; given_values.size() must be given_size() (std::invalid_argument).
+  std::vector<double> run(std::span<const double> given_values, std::uint64_t draw_index);
+  // After run(): log p(factors on data | the run's values) (see above).
+  double log_likelihood() const { return program_->value(log_likelihood_); }
+  // After run(): the values of one output.
+  std::span<const double> values_of(const SimulatedValue& value) const { return program_->values(value.node); }
+
+ private:
+  Simulator() = default;
+  friend class SimulationBuilder;
+
+  std::unique_ptr<ad::Program> program_;
+  random::Stream base_;
+  random::Stream stream_;  // the draw ops read it by pointer; reseeded per run
+  std::vector<ad::Node> given_nodes_;
+  std::size_t given_size_ = 0;
+  std::vector<SimulatedValue> values_;
+  ad::Node log_likelihood_;
+};
+
+// Saved values (`--params FILE.json`, CmdStan's JSON layout: nested arrays, outermost index
+// first): the params and latents of the model that the object names, in declaration order
+// (the `given` of SimulationOptions) ...
+std::vector<std::string> given_names_in_json(const lang::CheckedProgram& checked, const nlohmann::json& saved);
+// ... and, once compiled, the simulator's given values read from it. Nullopt, with a message
+// naming the variable in `error`, when a value is missing or has the wrong shape.
+std::optional<std::vector<double>> given_values_from_json(const Simulator& simulator, const nlohmann::json& saved,
+                                                          std::string& error);
+
+}  // namespace pm::compile
