@@ -46,6 +46,10 @@ std::optional<RawData> read_json_data(std::string_view path, std::string_view te
     messages.error(where + ":" + std::to_string(line) + ":" + std::to_string(column) +
                    ": malformed JSON: " + parse_error_reason(error.what()));
     return std::nullopt;
+  } catch (const nlohmann::json::out_of_range& error) {  // a number beyond a double, as 1e400 (fuzz/regressions)
+    std::string what = error.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    messages.error(where + ": malformed JSON: " + what.substr(what.find("] ") + 2));
+    return std::nullopt;
   }
   if (!document.is_object()) {
     messages.error(where + ": a JSON data file must be an object {\"name\": value, ...}, not " +

@@ -1,0 +1,8 @@
+data {
+  real y;
+}
+model {
+  a = b + 1;
+  b = a * 2;
+  y ~ normal(a, 1);
+}

@@ -1,0 +1,6 @@
+data {
+  int N;
+}
+model {
+  N ~ normal(0, 1)
+}
