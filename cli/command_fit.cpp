@@ -189,6 +189,7 @@ std::optional<nlohmann::json> read_json_file(const std::string& path) {
 }
 
 int run_fit(const FitOptions& options) {
+  if (!output_directories_exist({options.output, options.save_params, options.discrete_out})) return kExitBadInput;
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;
   std::string method = choose_method(options, loaded->checked);

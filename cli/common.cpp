@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,6 +18,12 @@
 namespace pm::cli {
 
 std::unique_ptr<LoadedModel> load_model(const std::string& path) {
+  // An ifstream opens a directory and reads it as "": an empty, valid model. Refuse it.
+  std::error_code status_error;
+  if (std::filesystem::is_directory(path, status_error)) {
+    std::cerr << "pm: cannot read '" << path << "': it is a directory, not a model file\n";
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "pm: cannot read '" << path << "': " << std::strerror(errno) << "\n";
@@ -109,6 +116,20 @@ std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::s
     sources.push_back(assignment ? io::DataSource::assignment(argument) : io::DataSource::file(argument));
   }
   return sources;
+}
+
+bool output_directories_exist(const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    if (path.empty()) continue;
+    std::filesystem::path directory = std::filesystem::path(path).parent_path();
+    if (directory.empty()) directory = ".";
+    std::error_code error;
+    if (!std::filesystem::is_directory(directory, error)) {
+      std::cerr << "pm: cannot write '" << path << "': the directory '" << directory.string() << "' does not exist\n";
+      return false;
+    }
+  }
+  return true;
 }
 
 std::optional<io::DataSet> load_model_data(const LoadedModel& loaded, const std::vector<std::string>& data_arguments) {

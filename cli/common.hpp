@@ -37,6 +37,11 @@ std::unique_ptr<LoadedModel> load_model(const std::string& path);
 // leaves nothing half-written. On failure prints `pm: cannot write ...` and returns false.
 bool write_file_atomically(const std::string& path, const std::string& text);
 
+// Before a run: every non-empty output path's directory exists (else prints `pm: cannot
+// write ...` naming it and returns false), so that no inference runs for outputs that cannot
+// be written and no output of a run is kept while another one fails.
+bool output_directories_exist(const std::vector<std::string>& paths);
+
 // The declared type as written: "vector<lower=0>[K]", "array[N] int<lower=1, upper=K>".
 std::string declared_type_text(const lang::TypeSpec& spec);
 // A net as declared: "mlp(8, 128, D, activation = relu, output = sigmoid)".

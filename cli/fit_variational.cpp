@@ -156,12 +156,27 @@ std::string draws_csv(const FitOptions& options, const compile::VariationalModel
   settings.seed = options.seed;
   settings.output_file = options.output;
   settings.elapsed_seconds = seconds;
-  const std::size_t columns = fit.names.size();
+  // The summed-out latents' draws follow the continuous columns; the mean row holds their
+  // posterior means (the averaged exact posteriors).
+  const std::size_t columns = fit.names.size(), discrete = fit.discrete_names.size();
+  std::vector<std::string> names = fit.names;
+  names.insert(names.end(), fit.discrete_names.begin(), fit.discrete_names.end());
+  std::vector<double> mean = fit.mean_row;
+  for (const compile::DiscretePosterior& posterior : fit.discrete)
+    for (const std::vector<double>& probabilities : posterior.probabilities) {
+      double expected = 0;
+      for (std::size_t k = 0; k < probabilities.size(); ++k)
+        expected += probabilities[k] * static_cast<double>(posterior.values[k]);
+      mean.push_back(expected);
+    }
   std::vector<std::vector<double>> rows(fit.draw_count);
-  for (std::size_t s = 0; s < fit.draw_count; ++s)
+  for (std::size_t s = 0; s < fit.draw_count; ++s) {
     rows[s].assign(fit.draws.begin() + static_cast<std::ptrdiff_t>(s * columns),
                    fit.draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * columns));
-  return io::format_draws_csv(io::variational_draws_file(settings, fit.names, fit.mean_row, rows, fit.log_p, fit.log_g));
+    rows[s].insert(rows[s].end(), fit.discrete_draws.begin() + static_cast<std::ptrdiff_t>(s * discrete),
+                   fit.discrete_draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * discrete));
+  }
+  return io::format_draws_csv(io::variational_draws_file(settings, names, mean, rows, fit.log_p, fit.log_g));
 }
 
 // The params and latents at the guide's center (readable by --init of any method), and every

@@ -21,6 +21,14 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    // CLI11 answers an unknown first word with "A subcommand is required": name the word.
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* command) {
+                                            return command->get_name() == argv[1];
+                                          }).empty()) {
+      std::cerr << "pm: unknown command '" << argv[1]
+                << "' (commands: check, graph, fit, evidence, sample, summary, diagnose; see pm --help)\n";
+      return pm::cli::kExitBadInput;
+    }
     int code = app.exit(error);
     return code == 0 ? pm::cli::kExitSuccess : pm::cli::kExitBadInput;
   }

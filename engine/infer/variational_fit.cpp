@@ -273,7 +273,7 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
   const std::vector<double> mean_definitions = compiled.definition_values();
   result.mean_row.insert(result.mean_row.end(), mean_definitions.begin(), mean_definitions.end());
 
-  random::Stream draw_stream = root.split(2);
+  random::Stream draw_stream = root.split(2), discrete_stream = root.split(4);
   double elbo_sum = 0, elbo_square_sum = 0, reconstruction_sum = 0;
   std::size_t finite = 0;
   for (std::size_t s = 0; s < options.draws; ++s) {
@@ -298,7 +298,14 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
       reconstruction_sum += program.value(model.reconstruction);
     }
     std::vector<compile::DiscretePosterior> posteriors = compiled.discrete_posteriors();
+    for (const compile::DiscretePosterior& posterior : posteriors)
+      for (const std::vector<double>& probabilities : posterior.probabilities)
+        result.discrete_draws.push_back(static_cast<double>(
+            posterior.values[discrete_stream.categorical(probabilities.data(), probabilities.size())]));
     if (result.discrete.empty()) {
+      for (const compile::DiscretePosterior& posterior : posteriors)
+        result.discrete_names.insert(result.discrete_names.end(), posterior.element_names.begin(),
+                                     posterior.element_names.end());
       result.discrete = posteriors;
       for (compile::DiscretePosterior& posterior : result.discrete)
         for (std::vector<double>& row_probabilities : posterior.probabilities)

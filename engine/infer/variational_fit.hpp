@@ -66,6 +66,10 @@ struct VariationalFitResult {
   std::vector<double> mean_row;   // the guide's center (noise = 0), CmdStan's first VI row
   // The exact posteriors of summed-out latents, averaged over the draws (LANGUAGE.md).
   std::vector<compile::DiscretePosterior> discrete;
+  // Per draw, each element of each summed-out latent drawn from its exact conditional
+  // posterior given that draw's continuous values (CLI.md -o): names, then row-major values.
+  std::vector<std::string> discrete_names;
+  std::vector<double> discrete_draws;
   double draws_time_s = 0;  // the time the draws took, inside the fit's time
 };
 

@@ -231,7 +231,11 @@ TEST_CASE("export: a seeded variational draws file read back through the file sy
   const char* requested = std::getenv("PM_DRAWS_EXPORT");
   std::filesystem::path path = requested ? std::filesystem::path(requested)
                                          : std::filesystem::temp_directory_path() / "pm_draws_export_test.csv";
-  VariationalSettings settings{.model = "export.pm", .output_samples = 1000, .seed = 2024, .output_file = path.string()};
+  VariationalSettings settings;
+  settings.model = "export.pm";
+  settings.output_samples = 1000;
+  settings.seed = 2024;
+  settings.output_file = path.string();
   settings.elapsed_seconds = 0.25;
   std::vector<std::string> names = {"mu", "theta[1]", "theta[2]", "x[2,1]"};
   random::Stream stream(2024);
