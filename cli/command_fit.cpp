@@ -53,7 +53,7 @@ std::vector<std::string> continuous_latents(const lang::CheckedProgram& checked)
 
 bool has_params(const lang::CheckedProgram& checked) {
   for (const lang::Symbol& symbol : checked.symbols)
-    if (symbol.kind == lang::SymbolKind::Param) return true;
+    if (symbol.kind == lang::SymbolKind::Param || symbol.kind == lang::SymbolKind::Net) return true;  // net weights are params
   return false;
 }
 

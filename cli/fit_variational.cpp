@@ -229,6 +229,13 @@ std::optional<std::vector<double>> initial_parameters(const FitOptions& options,
     for (std::size_t k = 0; k < slot.free_size() && slot.offset + k < point.size(); ++k)
       init[slot.offset + k] = point[slot.offset + k];
   }
+  // Net weights and biases (pretrained weights: transfer learning) sit at their own offsets.
+  for (const compile::NetParameters& net : model.model.nets)
+    for (const compile::NetLayer& layer : net.layers) {
+      for (std::size_t k = 0; k < layer.inputs * layer.outputs; ++k)
+        init[layer.weight_offset + k] = point[layer.weight_offset + k];
+      for (std::size_t k = 0; k < layer.outputs; ++k) init[layer.bias_offset + k] = point[layer.bias_offset + k];
+    }
   return init;
 }
 

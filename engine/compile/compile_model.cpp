@@ -1,5 +1,6 @@
-// compile_model: the unconstrained layout (one slot per param and continuous latent), then
-// one term per `~` / `target +=` of the model block, summed (compiled_model.hpp).
+// compile_model: the unconstrained layout (one slot per param and continuous latent, then the
+// nets' weights), then one term per `~` / `target +=` of the model block, summed
+// (compiled_model.hpp).
 #include <cmath>
 #include <span>
 
@@ -64,6 +65,11 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
       model.slots.push_back(make_slot(*symbol, data, offset));
       model.slots.back().unconstrained = program.parameter(tensor::Shape::vector(model.slots.back().free_size()));
       offset += model.slots.back().free_size();
+    }
+    model.nets = layout_nets(checked, data);
+    for (NetParameters& net : model.nets) {
+      declare_net_parameters(program, net, offset);
+      bind_net_parameters(lowerer, net);
     }
     for (ParameterSlot& slot : model.slots) {
       constrain_slot(slot, slot.symbol->range);

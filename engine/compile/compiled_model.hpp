@@ -8,7 +8,7 @@
 //   double lp = model->program->value_and_gradient(u, gradient, model->log_density);
 //
 // The unconstrained layout: one slot per param and continuous latent, in declaration order,
-// contiguous; slot k holds transform.free_size() coordinates from `offset`. Its constrained
+// contiguous, then the nets' weights (nets.hpp); slot k holds transform.free_size() coordinates from `offset`. Its constrained
 // value (`dims`, the data_set.hpp layout: arrays first, then vector / matrix sizes, first
 // dim fastest) is named element by element for output: "theta[2]", "x[3,1]" (1-based).
 //
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "engine/ad/program.hpp"
+#include "engine/compile/nets.hpp"
 #include "engine/compile/posterior.hpp"
 #include "engine/io/data_set.hpp"
 #include "lang/check/checked_program.hpp"
@@ -89,6 +90,9 @@ struct DiscreteLatent {
 struct CompiledModel {
   std::unique_ptr<ad::Program> program;  // owned by pointer: nodes point at it
   std::vector<ParameterSlot> slots;
+  // The nets' weights and biases (nets.hpp): unconstrained point parameters after the slots
+  // (compile_model) or beside theta and phi (variational.hpp); not in constrained_names().
+  std::vector<NetParameters> nets;
   std::vector<FactorTerm> terms;
   ad::Node log_density;  // scalar
   CompileOptions options;
@@ -107,7 +111,7 @@ struct CompiledModel {
   std::vector<DiscretePosterior> discrete_posteriors() const;
   // Whether log_density is exactly log p(data): no params and no continuous latents, every
   // latent summed out (then the program has no parameters at all).
-  bool exact_evidence() const { return slots.empty(); }
+  bool exact_evidence() const { return slots.empty() && nets.empty(); }
   // Every constrained element of every slot, in layout order ("mu", "theta[1]", ...).
   std::vector<std::string> constrained_names() const;
   // After a forward pass: the values of those elements, in the same order.

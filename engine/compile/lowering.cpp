@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "engine/compile/nets.hpp"
 #include "engine/io/constant_expression.hpp"
 
 namespace pm::compile {
@@ -311,6 +312,8 @@ ad::Node Lowerer::lower_literal_list(const lang::Expr& expr, const LoopContext& 
 ad::Node Lowerer::lower_call(const lang::Expr& expr, const LoopContext& context) {
   std::vector<ad::Node> args;
   for (const lang::ExprPtr& arg : expr.args) args.push_back(lower(*arg, context));
+  if (const lang::Symbol* net = graph_.checked->find(expr.name); net && net->kind == lang::SymbolKind::Net)
+    return apply_net(*this, *net, args.at(0), expr.range);  // nets.hpp
   return lower_function(*this, expr, args, context);
 }
 

@@ -78,6 +78,77 @@ ad::Node reparameterized_draw(const lang::Stmt& statement, const std::vector<ad:
                          "multi_normal_cholesky (a transform of a normal)");
 }
 
+// A latent's normal guide: its log q node and the guide's mean and sd (broadcast to its shape).
+struct NormalGuide {
+  ad::Node log_q, mean, sd;
+};
+
+// KL(N(m, s) || N(a, b)) elementwise, summed: log(b / s) + (s^2 + (m - a)^2) / (2 b^2) - 1/2.
+ad::Node normal_kl(ad::Node m, ad::Node s, ad::Node a, ad::Node b) {
+  ad::Node variance_ratio = ad::divide(ad::add(ad::square(s), ad::square(ad::subtract(m, a))), ad::square(b) * 2.0);
+  return ad::sum(ad::subtract(ad::add(ad::subtract(ad::log(b), ad::log(s)), variance_ratio), ad::constant_like(m, 0.5)));
+}
+
+// The prior `z ~ normal(a, b)` of a latent, whole and outside loops, or null.
+const lang::Stmt* normal_prior(const lang::CheckedProgram& checked, const lang::Symbol& latent) {
+  const lang::Stmt* prior = latent.prior;
+  if (!prior || prior->distribution != "normal" || prior->args.size() != 2 || !prior->lhs ||
+      prior->lhs->kind != lang::ExprKind::Name || prior->lhs->name != latent.name)
+    return nullptr;
+  for (const lang::Factor& factor : checked.factors)
+    if (factor.statement == prior && !factor.enclosing_loops.empty()) return nullptr;
+  return prior;
+}
+
+// The ELBO with E_q[log p(z) - log q(z)] of each latent whose prior and guide are both normal
+// (elementwise independent) replaced by the closed form -KL(q || p): the same expectation
+// without the Monte Carlo noise of those terms (LANGUAGE.md `kl`). The prior's arguments may
+// read other latents: given their draw, the conditional KL is exact, so the estimator stays
+// unbiased. Automatic meanfield latents qualify when their transform is the identity and
+// they are scalars or vectors (their guide's m and omega slices have their shape).
+ad::Node with_analytic_kl(VariationalModel& result, const lang::CheckedProgram& checked, Lowerer& lowerer,
+                          const std::map<const lang::Symbol*, NormalGuide>& normal_guides, ad::Node elbo) {
+  CompiledModel& model = result.model;
+  auto prior_term = [&](const lang::Stmt* prior) -> ad::Node {
+    for (const FactorTerm& term : model.terms)
+      if (term.statement == prior) return term.value;
+    return {};
+  };
+  for (const auto& [latent, guide] : normal_guides) {
+    const lang::Stmt* prior = normal_prior(checked, *latent);
+    ad::Node term = prior ? prior_term(prior) : ad::Node{};
+    if (!term.valid()) continue;
+    ad::Node kl = normal_kl(guide.mean, guide.sd, lowerer.lower(*prior->args[0], {}), lowerer.lower(*prior->args[1], {}));
+    // elbo held log p(z) (in log_joint) and -log q(z) (block_log_q): swap both for -KL.
+    elbo = ad::subtract(ad::add(ad::subtract(elbo, term), guide.log_q), kl);
+    result.analytic_kl_latents.push_back(latent->name);
+  }
+  if (result.family != GuideFamily::meanfield) return elbo;
+  std::size_t within = 0;
+  for (std::size_t k : result.automatic_latents) {
+    const ParameterSlot& slot = model.slots[k];
+    const std::size_t size = slot.free_size();
+    const std::size_t start = within;
+    within += size;
+    const lang::Stmt* prior = normal_prior(checked, *slot.symbol);
+    ad::Node term = prior ? prior_term(prior) : ad::Node{};
+    if (!term.valid() || slot.transform.kind != transforms::TransformKind::identity || slot.dims.size() > 1) continue;
+    ad::Node m = size == result.automatic_size ? result.location : ad::slice(result.location, tensor::event(0), start, size);
+    ad::Node omega = size == result.automatic_size ? result.scale : ad::slice(result.scale, tensor::event(0), start, size);
+    if (slot.dims.empty()) {  // a scalar latent: its slices are vectors of 1
+      m = ad::index(m, tensor::event(0), 0);
+      omega = ad::index(omega, tensor::event(0), 0);
+    }
+    ad::Node kl = normal_kl(m, ad::exp(omega), lowerer.lower(*prior->args[0], {}), lowerer.lower(*prior->args[1], {}));
+    // elbo held log p(z) (in log_joint) and this slot's share of the entropy,
+    // sum(omega) + size/2 (1 + log 2 pi): swap both for -KL.
+    ad::Node entropy = ad::add(ad::sum(omega), ad::constant_like(omega, 0.5 * static_cast<double>(size) * (1.0 + kLogTwoPi)));
+    elbo = ad::subtract(ad::subtract(ad::subtract(elbo, term), entropy), kl);
+    result.analytic_kl_latents.push_back(slot.name);
+  }
+  return elbo;
+}
+
 }  // namespace
 
 const char* to_string(GuideFamily family) {
@@ -100,6 +171,8 @@ std::vector<double> VariationalModel::initial_point(random::Stream& stream) cons
   // theta, phi and m: uniform(-2, 2), CmdStan's default initialization.
   const std::size_t drawn_end = automatic_size > 0 ? location_offset + automatic_size : point.size();
   for (std::size_t k = 0; k < drawn_end; ++k) point[k] = stream.uniform(-2.0, 2.0);
+  // Net weights: Glorot / He instead (nets.hpp), from their own substream.
+  initialize_net_weights(model.nets, stream.split(kNetInitStream), point);
   if (family == GuideFamily::fullrank)
     for (std::size_t i = 0; i < automatic_size; ++i) point[scale_offset + i + i * automatic_size] = 1.0;
   return point;
@@ -121,6 +194,15 @@ std::vector<std::string> VariationalModel::parameter_names() const {
   for (const ParameterSlot& slot : model.slots)
     if (slot.symbol->kind == lang::SymbolKind::Param) free_names(slot, "");
   for (const ParameterSlot& slot : guide_slots) free_names(slot, "guide.");
+  // Net coordinates: W[j][i] of "decoder.layer1.weight[j,i]" (nets.hpp's row-major storage).
+  for (const NetParameters& net : model.nets)
+    for (const NetLayer& layer : net.layers) {
+      for (std::size_t j = 0; j < layer.outputs; ++j)
+        for (std::size_t i = 0; i < layer.inputs; ++i)
+          names[layer.weight_offset + i + layer.inputs * j] = fmt::format("{}[{},{}]", layer.weight_name, j + 1, i + 1);
+      for (std::size_t j = 0; j < layer.outputs; ++j)
+        names[layer.bias_offset + j] = fmt::format("{}[{}]", layer.bias_name, j + 1);
+    }
   for (std::size_t k = 0; k < automatic_size; ++k) {
     names[location_offset + k] = fmt::format("loc[{}]", k + 1);
     if (family == GuideFamily::meanfield) names[scale_offset + k] = fmt::format("omega[{}]", k + 1);
@@ -162,6 +244,10 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
       slot.unconstrained = program.parameter(tensor::Shape::vector(slot.free_size()));
       offset += slot.free_size();
     }
+    // Nets read by the model are part of theta, nets read by the guide only part of phi.
+    model.nets = layout_nets(checked, data);
+    for (NetParameters& net : model.nets)
+      if (read_by_model(checked, *net.symbol)) declare_net_parameters(program, net, offset);
     for (const lang::Symbol& symbol : checked.symbols) {
       if (symbol.kind != lang::SymbolKind::GuideParam) continue;
       result.guide_slots.push_back(make_slot(symbol, data, offset));
@@ -169,6 +255,9 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
       slot.unconstrained = program.parameter(tensor::Shape::vector(slot.free_size()));
       offset += slot.free_size();
     }
+    for (NetParameters& net : model.nets)
+      if (!read_by_model(checked, *net.symbol)) declare_net_parameters(program, net, offset);
+    for (const NetParameters& net : model.nets) bind_net_parameters(lowerer, net);
     for (std::size_t k = 0; k < model.slots.size(); ++k) {
       const lang::Symbol& symbol = *model.slots[k].symbol;
       if (symbol.kind == lang::SymbolKind::Latent && symbol.handling == lang::LatentHandling::AutomaticGuide) {
@@ -242,6 +331,7 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
 
     // 3. The guide block's draws, in dependency order, and their log density.
     ad::Node block_log_q;
+    std::map<const lang::Symbol*, NormalGuide> normal_guides;
     for (const lang::Symbol* latent : guide_draw_order(checked)) {
       const lang::Factor* factor = guide_factor(checked, *latent);
       if (!factor) continue;
@@ -269,6 +359,7 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
       density_args.insert(density_args.end(), args.begin(), args.end());
       ad::Node log_q = lower_log_density(lowerer, statement.distribution, "", density_args, true, statement.distribution_range);
       block_log_q = block_log_q.valid() ? ad::add(block_log_q, log_q) : log_q;
+      if (statement.distribution == "normal") normal_guides[latent] = {log_q, args[0], args[1]};
     }
     current = nullptr;
 
@@ -298,6 +389,7 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
           if (const lang::Symbol* subject = checked.find(factor.subject); subject && subject->kind == lang::SymbolKind::Param)
             param_priors = ad::add(param_priors, term.value);
     result.params_log_prior = param_priors;
+    if (options.analytic_kl) elbo = with_analytic_kl(result, checked, lowerer, normal_guides, elbo);
     result.log_joint = model.log_density = log_joint;
     result.log_guide = log_guide;
     result.elbo = elbo;

@@ -3,8 +3,10 @@
 //
 // The program's parameters are every quantity the ELBO is maximized over, packed in order:
 //   1. the model's params theta (their slots' unconstrained coordinates: point estimates,
-//      their priors counted, no Jacobian: LANGUAGE.md "Under VI every param ...");
-//   2. the guide block's params phi (their slots, constrained through their transforms);
+//      their priors counted, no Jacobian: LANGUAGE.md "Under VI every param ..."), then the
+//      weights of the nets the model block reads (nets.hpp);
+//   2. the guide block's params phi (their slots, constrained through their transforms),
+//      then the weights of the nets only the guide block reads;
 //   3. the automatic guide of the continuous latents the guide block leaves out, on their
 //      unconstrained space u (d coordinates): the location m (d), then
 //        meanfield  omega (d):  u = m + exp(omega) .* eps         (Stan's ADVI meanfield)
@@ -51,6 +53,9 @@ std::optional<GuideFamily> parse_guide_family(std::string_view text);
 struct VariationalOptions {
   GuideFamily family = GuideFamily::meanfield;
   bool discrete_posteriors = true;  // as CompileOptions
+  // Replace the Monte Carlo E_q[log p(z) - log q(z)] by the closed form -KL(q || p) for the
+  // latents whose prior and guide are both normal (variational.cpp, with_analytic_kl).
+  bool analytic_kl = true;
 };
 
 struct VariationalModel {
@@ -76,15 +81,20 @@ struct VariationalModel {
   // The params' log prior (inside log_joint): log_weight - params_log_prior is the log weight
   // of p(data; theta) = integral of p(data, z; theta) dz, the evidence given the params.
   ad::Node params_log_prior;
+  // The latents whose KL term is analytic in `elbo` (log_guide and log_weight keep the
+  // Monte Carlo densities: IWAE, Renyi and importance sampling need the draws' weights).
+  std::vector<std::string> analytic_kl_latents;
 
   std::size_t dimension() const { return model.dimension(); }
   // The parameter vector's start (Stan's ADVI): theta and phi uniform(-2, 2) on their
-  // unconstrained scale, m uniform(-2, 2), omega = 0 (sd 1), L = identity.
+  // unconstrained scale, m uniform(-2, 2), omega = 0 (sd 1), L = identity; net weights
+  // Glorot / He from stream.split(kNetInitStream), biases 0 (nets.hpp).
   std::vector<double> initial_point(random::Stream& stream) const;
   // Refills the noise with independent standard normals.
   void draw_noise(random::Stream& stream);
   // A name per parameter coordinate: "mu" / "theta[2]" (unconstrained theta), "guide.s"
-  // (unconstrained phi), "loc[k]", "omega[k]" or "L[i,j]" for the automatic guide.
+  // (unconstrained phi), "decoder.layer1.weight[j,i]" / "decoder.layer1.bias[j]" for nets,
+  // "loc[k]", "omega[k]" or "L[i,j]" for the automatic guide.
   std::vector<std::string> parameter_names() const;
 };
 

@@ -85,9 +85,7 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
         graph.definitions[symbol.name] = {&symbol, statement, placed[statement]};
         break;
       }
-      case lang::SymbolKind::Net:
-        diagnostics.error(symbol.range, "the net '" + symbol.name + "'" + kNotYet);
-        break;
+      case lang::SymbolKind::Net: graph.nets.push_back(&symbol); break;  // weights: engine/compile/nets.hpp
       case lang::SymbolKind::Generated: {
         if (!include_generated) break;  // not part of log p(data, z; theta)
         if (symbol.definitions.size() != 1) {

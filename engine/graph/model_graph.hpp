@@ -13,8 +13,8 @@
 // in source order, so that two loops never share a plate dim.
 //
 // What the engine cannot lower yet is reported here, at the statement or declaration, as an
-// error "... is not supported by the engine yet": sequential loops, nets, definitions
-// spread over several statements.
+// error "... is not supported by the engine yet": sequential loops, definitions spread over
+// several statements. Nets are listed; their weights are made by engine/compile/nets.hpp.
 #pragma once
 
 #include <map>
@@ -42,6 +42,7 @@ struct ModelGraph {
   const lang::CheckedProgram* checked = nullptr;
   std::vector<const lang::Symbol*> data;
   std::vector<const lang::Symbol*> parameters;  // params and continuous latents, in declaration order
+  std::vector<const lang::Symbol*> nets;        // in declaration order
   // Model-block definitions, and the guide block's (lowered only under VI).
   std::map<std::string, DefinitionNode, std::less<>> definitions;
   std::vector<FactorNode> factors;  // model block, source order

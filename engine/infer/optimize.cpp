@@ -44,6 +44,8 @@ OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& op
     std::size_t attempt = 0;
     for (; attempt < kMaxStartAttempts; ++attempt) {
       u = draw_start(options.init, dimension, stream);
+      // Net weights: Glorot / He from the start's own substream (nets.hpp), not uniform(-2, 2).
+      compile::initialize_net_weights(model.nets, stream.split(compile::kNetInitStream + attempt), u, options.init);
       log_density = model.program->value_only(u, model.log_density);
       if (std::isfinite(log_density)) break;
       if (all_given(options.init, dimension)) {

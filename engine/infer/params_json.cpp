@@ -44,6 +44,36 @@ bool is_elementwise(const transforms::Transform& transform) {
          transform.kind == TransformKind::upper || transform.kind == TransformKind::lower_upper;
 }
 
+// Each net layer's saved weight ([n_l][n_{l-1}]) and bias ([n_l]) into its coordinates of u.
+bool read_net_weights(const compile::CompiledModel& model, const nlohmann::json& saved, std::vector<double>& u,
+                      std::string& error) {
+  for (const compile::NetParameters& net : model.nets)
+    for (const compile::NetLayer& layer : net.layers) {
+      if (auto found = saved.find(layer.weight_name); found != saved.end()) {
+        std::vector<double> values(layer.inputs * layer.outputs);
+        // flatten() puts the first (outer) index fastest: [j][i] lands at j + n_l * i, which is
+        // i + n_{l-1} * j of the stored W^T once read with dims (n_l, n_{l-1}) transposed.
+        if (!flatten(*found, {layer.outputs, layer.inputs}, 0, 0, 1, values)) {
+          error = fmt::format("'{}' in the init file should be {}", layer.weight_name,
+                              shape_text({layer.outputs, layer.inputs}));
+          return false;
+        }
+        for (std::size_t j = 0; j < layer.outputs; ++j)
+          for (std::size_t i = 0; i < layer.inputs; ++i)
+            u[layer.weight_offset + i + layer.inputs * j] = values[j + layer.outputs * i];
+      }
+      if (auto found = saved.find(layer.bias_name); found != saved.end()) {
+        std::vector<double> values(layer.outputs);
+        if (!flatten(*found, {layer.outputs}, 0, 0, 1, values)) {
+          error = fmt::format("'{}' in the init file should be {}", layer.bias_name, shape_text({layer.outputs}));
+          return false;
+        }
+        for (std::size_t j = 0; j < layer.outputs; ++j) u[layer.bias_offset + j] = values[j];
+      }
+    }
+  return true;
+}
+
 }  // namespace
 
 nlohmann::json params_to_json(const compile::CompiledModel& model, const std::vector<double>& constrained_values) {
@@ -53,6 +83,22 @@ nlohmann::json params_to_json(const compile::CompiledModel& model, const std::ve
     out[slot.name] = nest(slot.dims, constrained_values.data() + offset, 0, 0, 1);
     offset += slot.element_names.size();
   }
+  // Net weights as W[j][i] (output j, input i) and biases, from the program's last forward
+  // pass: optimize() ends with one at the optimum (compile/nets.hpp for the layout).
+  for (const compile::NetParameters& net : model.nets)
+    for (const compile::NetLayer& layer : net.layers) {
+      if (!layer.weight.valid()) continue;
+      const std::span<const double> weight = model.program->values(layer.weight);
+      const std::span<const double> bias = model.program->values(layer.bias);
+      nlohmann::json rows = nlohmann::json::array();
+      for (std::size_t j = 0; j < layer.outputs; ++j) {
+        nlohmann::json row = nlohmann::json::array();
+        for (std::size_t i = 0; i < layer.inputs; ++i) row.push_back(weight[i + layer.inputs * j]);
+        rows.push_back(std::move(row));
+      }
+      out[layer.weight_name] = std::move(rows);
+      out[layer.bias_name] = std::vector<double>(bias.begin(), bias.end());
+    }
   return out;
 }
 
@@ -90,6 +136,7 @@ std::vector<double> unconstrain_params(const compile::CompiledModel& model, cons
       return {};
     }
   }
+  if (!read_net_weights(model, saved, u, error)) return {};
   return u;
 }
 
