@@ -81,6 +81,9 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
       for (const ParameterSlot& slot : model.slots) accumulate(slot.log_jacobian);
     model.log_density = sum.valid() ? sum : program.constant(0.0);
     lower_reported_definitions(model, lowerer, *graph);
+    check_memory_budget(program, model.discrete_latents.empty() || !model.discrete_latents.front().symbol->prior
+                                     ? lang::SourceRange{}
+                                     : model.discrete_latents.front().symbol->prior->range);
     program.finalize();
   } catch (const LocatedError& error) {
     diagnostics.error(error.range, error.what());

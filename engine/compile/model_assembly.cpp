@@ -3,6 +3,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
 
 #include "engine/compile/enumeration.hpp"
 #include "engine/io/constant_expression.hpp"
@@ -217,6 +220,40 @@ void lower_reported_definitions(CompiledModel& model, Lowerer& lowerer, const gr
   // Declaration order reads better than the map's alphabetical one.
   std::sort(model.definitions.begin(), model.definitions.end(),
             [](const ReportedDefinition& a, const ReportedDefinition& b) { return a.symbol->range.begin < b.symbol->range.begin; });
+}
+
+std::size_t memory_budget_bytes() {
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  if (const char* text = std::getenv("PM_MEMORY_BUDGET_GB")) {
+    char* end = nullptr;
+    const double gib = std::strtod(text, &end);
+    if (end != text && gib > 0) return static_cast<std::size_t>(gib * kGiB);
+  }
+  return static_cast<std::size_t>(8 * kGiB);
+}
+
+void check_memory_budget(ad::Program& program, lang::SourceRange where) {
+  // The arena's layout (program.cpp): each buffer rounded up to 8 doubles, adjoints beside
+  // the values of nodes that carry a gradient. Scratch space is small beside these.
+  double bytes = 0, largest = 0;
+  std::string largest_shape;
+  for (std::size_t i = 0; i < program.node_count(); ++i) {
+    ad::Node node{&program, static_cast<std::uint32_t>(i)};
+    const tensor::Shape shape = program.shape(node);
+    const double elements = static_cast<double>((shape.element_count() + 7) / 8 * 8);
+    bytes += elements * sizeof(double) * (program.requires_gradient(node) ? 2.0 : 1.0);
+    if (elements > largest) {
+      largest = elements;
+      largest_shape = shape.to_string();
+    }
+  }
+  const double budget = static_cast<double>(memory_budget_bytes());
+  if (bytes <= budget) return;
+  constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+  throw LocatedError(where, fmt::format("this model would need {:.3g} GiB of tensors, more than the budget of {:.3g} GiB "
+                                        "(PM_MEMORY_BUDGET_GB); its largest tensor has shape {} ({:.3g} elements): an "
+                                        "enumeration of several discrete latents at once multiplies their supports",
+                                        bytes / kGiB, budget / kGiB, largest_shape, largest));
 }
 
 }  // namespace pm::compile

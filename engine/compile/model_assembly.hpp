@@ -30,4 +30,12 @@ ad::Node lower_model_factors(CompiledModel& model, Lowerer& lowerer, const graph
 // elementwise `theta[j] = ...` becomes the vector theta), into model.definitions.
 void lower_reported_definitions(CompiledModel& model, Lowerer& lowerer, const graph::ModelGraph& graph);
 
+// The memory a compiled program may take (ISSUE 7 "Limits"): 8 GiB, or PM_MEMORY_BUDGET_GB.
+std::size_t memory_budget_bytes();
+
+// Before finalize() allocates the arena: refuses (LocatedError at `where`, naming the bytes
+// needed, the budget and the largest tensor's shape) a program that would need more than
+// the budget, e.g. an enumeration of several large discrete latents at once.
+void check_memory_budget(ad::Program& program, lang::SourceRange where);
+
 }  // namespace pm::compile

@@ -395,6 +395,9 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
     result.elbo = elbo;
     result.log_weight = ad::subtract(log_joint, log_guide);
     lower_reported_definitions(model, lowerer, *graph);
+    check_memory_budget(program, model.discrete_latents.empty() || !model.discrete_latents.front().symbol->prior
+                                     ? lang::SourceRange{}
+                                     : model.discrete_latents.front().symbol->prior->range);
     program.finalize();
   } catch (const LocatedError& error) {
     diagnostics.error(error.range, error.what());
