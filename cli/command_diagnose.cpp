@@ -100,7 +100,8 @@ int run_diagnose(const DiagnoseOptions& options) {
     if (term) {
       lang::Diagnostic diagnostic{lang::Severity::Error, term->statement->range,
                                   message + "; this statement's term is " +
-                                      fmt::format("{}", model->program->value(term->value))};
+                                      fmt::format("{} ({})", model->program->value(term->value),
+                                                  model->describe_arguments(*term))};
       std::cerr << lang::render(*loaded->file, diagnostic);
     } else {
       std::cerr << "pm: " << message << " (in the log-Jacobian of a constrained variable)\n";

@@ -245,7 +245,8 @@ int run_fit(const FitOptions& options) {
                                       result.failure->log_density, result.failure->attempts, options.seed);
     if (result.failure->statement) {
       lang::Diagnostic diagnostic{lang::Severity::Error, result.failure->statement->range,
-                                  message + fmt::format("; this statement's term is {}", result.failure->term_value)};
+                                  message + fmt::format("; this statement's term is {}{}", result.failure->term_value,
+                                                        result.failure->values.empty() ? "" : " (" + result.failure->values + ")")};
       std::cerr << lang::render(*loaded->file, diagnostic);
     } else {
       std::cerr << "pm: " << message << " (in the log-Jacobian of a constrained variable)\n";

@@ -345,7 +345,8 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
     if (fit.failed_statement) {
       lang::Diagnostic diagnostic{lang::Severity::Error, fit.failed_statement->range,
                                   "variational inference failed: " + run.message +
-                                      "; this statement's log density was not finite"};
+                                      "; this statement's log density was not finite" +
+                                      (fit.failed_values.empty() ? "" : " (" + fit.failed_values + ")")};
       std::cerr << lang::render(*loaded.file, diagnostic);
     } else {
       std::cerr << "pm: fit: variational inference failed: " << run.message << "\n";

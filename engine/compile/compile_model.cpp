@@ -1,11 +1,16 @@
 // compile_model: the unconstrained layout (one slot per param and continuous latent, then the
 // nets' weights), then one term per `~` / `target +=` of the model block, summed
 // (compiled_model.hpp).
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <span>
+
+#include <fmt/format.h>
 
 #include "engine/compile/compiled_model.hpp"
 #include "engine/compile/model_assembly.hpp"
+#include "lang/syntax/printer.hpp"
 
 namespace pm::compile {
 
@@ -28,6 +33,39 @@ std::vector<double> CompiledModel::constrained_values() const {
     values.insert(values.end(), slot_values.begin(), slot_values.end());
   }
   return values;
+}
+
+std::string CompiledModel::describe_arguments(const FactorTerm& term) const {
+  const lang::Stmt& statement = *term.statement;
+  std::vector<const lang::Expr*> expressions;
+  if (statement.kind == lang::StmtKind::Tilde) {
+    expressions.push_back(statement.lhs.get());
+    for (const lang::ExprPtr& arg : statement.args) expressions.push_back(arg.get());
+  } else {
+    expressions.push_back(statement.rhs.get());
+  }
+  std::string text;
+  for (std::size_t k = 0; k < term.arguments.size() && k < expressions.size(); ++k) {
+    if (!expressions[k]) continue;
+    std::span<const double> values = program->values(term.arguments[k]);
+    const std::string name = lang::print_expression(*expressions[k]);
+    std::string part;
+    if (values.size() == 1) {
+      part = fmt::format("{} = {:.6g}", name, values[0]);
+    } else {
+      double low = std::numeric_limits<double>::infinity(), high = -low;
+      std::size_t not_finite = 0;
+      for (double value : values) {
+        if (!std::isfinite(value)) ++not_finite;
+        else low = std::min(low, value), high = std::max(high, value);
+      }
+      part = not_finite == values.size() ? fmt::format("{}: {} values", name, values.size())
+                                         : fmt::format("{}: {} values in [{:.6g}, {:.6g}]", name, values.size(), low, high);
+      if (not_finite > 0) part += fmt::format(" ({} not finite)", not_finite);
+    }
+    text += (text.empty() ? "" : ", ") + part;
+  }
+  return text;
 }
 
 std::vector<std::string> CompiledModel::definition_names() const {

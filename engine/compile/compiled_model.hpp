@@ -62,6 +62,9 @@ struct FactorTerm {
   // A factor on data, a `target +=`, or the summed-out discrete latents: the terms whose
   // expectation under the guide is the ELBO's reconstruction term (LANGUAGE.md "Guides").
   bool on_data = false;
+  // What the term is computed from: the left side and the arguments of a `~`, or the
+  // expression of a `target +=`, for naming the values when the term is not finite.
+  std::vector<ad::Node> arguments;
 };
 
 // A model-block definition that depends on a param or latent (Stan's transformed
@@ -101,6 +104,9 @@ struct CompiledModel {
   // After a forward pass: the first term whose value is NaN or +-inf (null when all are
   // finite, e.g. when only a log-Jacobian overflowed).
   const FactorTerm* first_non_finite_term() const;
+  // After a forward pass: the values a term was computed from, as text for an error message:
+  // "sigma = -0.31, mu = 4.2, y: 8 values in [-3, 28]" (with the count of NaN / inf ones).
+  std::string describe_arguments(const FactorTerm& term) const;
   // Summed-out discrete latents, in declaration order. Their marginalized factors form ONE
   // entry of `terms` (the statement of the first of them).
   std::vector<DiscreteLatent> discrete_latents;

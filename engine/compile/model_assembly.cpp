@@ -69,11 +69,12 @@ const lang::Symbol* subject_symbol(const lang::CheckedProgram& checked, const la
 // One `~` or `target +=` as a scalar: the sum over its elements, times the size of each
 // enclosing plate its value does not vary along (the statement holds once per iteration).
 // A statement reading a summed-out latent goes to the enumeration instead (invalid node).
-ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration& enumeration) {
+ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration& enumeration,
+                    std::vector<ad::Node>& values) {
   const lang::Stmt& statement = *node.factor->statement;
   LoopContext context = lowerer.context_of(node.loops);
   ad::Node total;
-  std::vector<ad::Node> values;  // what the term is computed from
+  values.clear();  // what the term is computed from
   if (statement.kind == lang::StmtKind::Tilde) {
     values.push_back(lowerer.lower(*statement.lhs, context));
     for (const lang::ExprPtr& arg : statement.args) values.push_back(lowerer.lower(*arg, context));
@@ -173,10 +174,11 @@ ad::Node lower_model_factors(CompiledModel& model, Lowerer& lowerer, const graph
         subject->kind == lang::SymbolKind::Param)
       continue;
     current = node.factor->statement;
-    ad::Node term = lower_term(lowerer, node, enumeration);
+    std::vector<ad::Node> arguments;
+    ad::Node term = lower_term(lowerer, node, enumeration, arguments);
     if (!term.valid()) continue;  // kept for the enumeration
     const bool on_data = node.factor->kind == lang::FactorKind::Likelihood || node.factor->kind == lang::FactorKind::Target;
-    model.terms.push_back({current, term, on_data});
+    model.terms.push_back({current, term, on_data, std::move(arguments)});
     accumulate(term);
   }
   current = nullptr;

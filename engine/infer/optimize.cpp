@@ -60,6 +60,7 @@ OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& op
       if (const compile::FactorTerm* term = model.first_non_finite_term()) {
         failure.statement = term->statement;
         failure.term_value = model.program->value(term->value);
+        failure.values = model.describe_arguments(*term);
       }
       result.failure = failure;
       return result;

@@ -50,6 +50,7 @@ struct StartFailure {
   const lang::Stmt* statement = nullptr;  // null: the non-finite value came from a log-Jacobian
   double log_density = 0;                 // its value at the last attempt
   double term_value = 0;                  // the statement's term there
+  std::string values;                     // what the term was computed from (describe_arguments)
   std::size_t attempts = 0;
 };
 

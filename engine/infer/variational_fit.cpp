@@ -122,7 +122,14 @@ std::optional<std::vector<double>> laplace_start(compile::VariationalModel& mode
   Objective objective = [&](std::span<const double> x, std::span<double> gradient) {
     return center_log_joint(model, x, gradient);
   };
-  LbfgsResult mode = maximize_lbfgs(objective, std::move(start), options, {});
+  std::vector<double> probe(start.size());
+  if (!std::isfinite(center_log_joint(model, start, probe))) return std::nullopt;  // L-BFGS needs a finite start
+  LbfgsResult mode;
+  try {
+    mode = maximize_lbfgs(objective, std::move(start), options, {});
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
   if (!std::isfinite(mode.value) || !std::all_of(mode.x.begin(), mode.x.end(), [](double v) { return std::isfinite(v); }))
     return std::nullopt;
   std::vector<double> x = mode.x;
@@ -253,7 +260,10 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
     for (std::size_t attempt = 0; attempt < 100 && !result.failed_statement; ++attempt) {
       model.draw_noise(probe);
       program.forward(false);
-      if (const compile::FactorTerm* term = model.model.first_non_finite_term()) result.failed_statement = term->statement;
+      if (const compile::FactorTerm* term = model.model.first_non_finite_term()) {
+        result.failed_statement = term->statement;
+        result.failed_values = model.model.describe_arguments(*term);
+      }
     }
   }
   result.parameters = result.optimization.x;

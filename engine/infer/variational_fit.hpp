@@ -52,6 +52,7 @@ struct VariationalFitResult {
   StochasticResult optimization;
   bool laplace_start = false;  // the kept run started from the mode (variational_fit.cpp)
   const lang::Stmt* failed_statement = nullptr;  // stop non_finite: the statement whose term failed
+  std::string failed_values;                      // what that term was computed from, as text
   std::vector<double> parameters;                // the fitted parameter vector
 
   // The ELBO and its two terms (LANGUAGE.md), averaged over the draws below.

@@ -110,6 +110,13 @@ assert abs(elbo["mean"]) > 1.2 and elbo["sd"] < 0.6, elbo
 assert renyi["sd"] > 3 * elbo["sd"], (renyi, elbo)
 PY
 
+# A log density that is never finite: exit 1, naming the statement and the values involved.
+printf 'data { int N; vector[N] y; }\nlatent { real mu; real s; }\nmodel {\n  mu ~ normal(0, 1);\n  s ~ normal(0, 1);\n  y ~ normal(mu, -exp(s));\n}\n' > "$scratch/negative_scale.pm"
+"$pm" fit "$scratch/negative_scale.pm" -d "$examples/coin.json" > /dev/null 2> "$scratch/err"
+[ $? -eq 1 ] || fail "a never-finite log density should exit 1: $(head -3 "$scratch/err")"
+grep -q "negative_scale.pm:6:3: error: variational inference failed" "$scratch/err" || fail "non-finite: statement: $(cat "$scratch/err")"
+grep -q -- "-exp(s) = -" "$scratch/err" || fail "non-finite: the values involved: $(cat "$scratch/err")"
+
 # Bad options exit 2 with a message.
 "$pm" fit "$examples/coin.pm" -d "$examples/coin.json" --objective iwae:0 > /dev/null 2> "$scratch/err"
 [ $? -eq 2 ] || fail "--objective iwae:0 should exit 2"
