@@ -96,7 +96,7 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
   Lowerer data_lowerer(data_program, *graph, data, nullptr);
   Lowerer lowerer(program, *graph, data, &data_lowerer);
   const lang::Stmt* current = nullptr;
-  try {
+  auto lower = [&] {
     // Every parameter slot first: the program packs them at the front of its arena.
     std::size_t offset = 0;
     for (const lang::Symbol* symbol : graph->parameters) {
@@ -119,19 +119,9 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
       for (const ParameterSlot& slot : model.slots) accumulate(slot.log_jacobian);
     model.log_density = sum.valid() ? sum : program.constant(0.0);
     lower_reported_definitions(model, lowerer, *graph);
-    check_memory_budget(program, model.discrete_latents.empty() || !model.discrete_latents.front().symbol->prior
-                                     ? lang::SourceRange{}
-                                     : model.discrete_latents.front().symbol->prior->range);
-    program.finalize();
-  } catch (const LocatedError& error) {
-    diagnostics.error(error.range, error.what());
-    return std::nullopt;
-  } catch (const std::invalid_argument& error) {
-    // Shapes that disagree once sizes are known: the statement is the place.
-    diagnostics.error(current ? current->range : lang::SourceRange{},
-                      std::string("the sizes in this statement do not agree with the data: ") + error.what());
-    return std::nullopt;
-  }
+    finish_program(model);
+  };
+  if (!lower_reporting_errors(lower, current, diagnostics)) return std::nullopt;
   return model;
 }
 

@@ -31,16 +31,6 @@ transforms::DeclaredBase declared_base(lang::BaseType base) {
   }
 }
 
-std::size_t evaluate_size(const lang::Expr& expr, const io::DataSet& data) {
-  try {
-    io::DataValue value = io::evaluate_constant(expr, data);
-    if (value.is_scalar() && value.scalar() >= 0 && value.scalar() == std::floor(value.scalar()))
-      return static_cast<std::size_t>(value.scalar());
-  } catch (const std::exception&) {
-  }
-  throw LocatedError(expr.range, "this size must be a non-negative int known from the data");
-}
-
 // A bound as one value or one per element of the constrained value (data_set layout). A
 // bound sized like one array element (vector<lower=L>[K] in an array) is repeated over the
 // array dims, which come first (fastest) in the layout.
@@ -99,6 +89,16 @@ ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration
 }
 
 }  // namespace
+
+std::size_t evaluate_size(const lang::Expr& expr, const io::DataSet& data) {
+  try {
+    io::DataValue value = io::evaluate_constant(expr, data);
+    if (value.is_scalar() && value.scalar() >= 0 && value.scalar() == std::floor(value.scalar()))
+      return static_cast<std::size_t>(value.scalar());
+  } catch (const std::exception&) {
+  }
+  throw LocatedError(expr.range, "this size must be a non-negative int known from the data");
+}
 
 ParameterSlot make_slot(const lang::Symbol& symbol, const io::DataSet& data, std::size_t offset) {
   const lang::TypeSpec& spec = symbol.declaration->type;
@@ -222,6 +222,27 @@ void lower_reported_definitions(CompiledModel& model, Lowerer& lowerer, const gr
   // Declaration order reads better than the map's alphabetical one.
   std::sort(model.definitions.begin(), model.definitions.end(),
             [](const ReportedDefinition& a, const ReportedDefinition& b) { return a.symbol->range.begin < b.symbol->range.begin; });
+}
+
+void finish_program(CompiledModel& model) {
+  const DiscreteLatent* first = model.discrete_latents.empty() ? nullptr : &model.discrete_latents.front();
+  check_memory_budget(*model.program, first && first->symbol->prior ? first->symbol->prior->range : lang::SourceRange{});
+  model.program->finalize();
+}
+
+bool lower_reporting_errors(const std::function<void()>& lower, const lang::Stmt* const& current,
+                            lang::Diagnostics& diagnostics) {
+  try {
+    lower();
+    return true;
+  } catch (const LocatedError& error) {
+    diagnostics.error(error.range, error.what());
+  } catch (const std::invalid_argument& error) {
+    // Shapes that disagree once sizes are known: the statement is the place.
+    diagnostics.error(current ? current->range : lang::SourceRange{},
+                      std::string("the sizes in this statement do not agree with the data: ") + error.what());
+  }
+  return false;
 }
 
 std::size_t memory_budget_bytes() {

@@ -6,11 +6,15 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 #include "engine/compile/compiled_model.hpp"
 #include "engine/compile/lowering.hpp"
 
 namespace pm::compile {
+
+// The value of a declared size: a non-negative int known from the data (LocatedError else).
+std::size_t evaluate_size(const lang::Expr& expr, const io::DataSet& data);
 
 // A slot's layout (transform, bounds, dims, element names) for a param, continuous latent or
 // guide param; its nodes are left for the caller to make. Throws LocatedError.
@@ -29,6 +33,16 @@ ad::Node lower_model_factors(CompiledModel& model, Lowerer& lowerer, const graph
 // Every model-block definition that depends on a param or latent, lowered whole (an
 // elementwise `theta[j] = ...` becomes the vector theta), into model.definitions.
 void lower_reported_definitions(CompiledModel& model, Lowerer& lowerer, const graph::ModelGraph& graph);
+
+// The last step of a compilation: check_memory_budget (at the first enumerated latent's
+// prior, where an enumeration is the usual cause), then lay out the program's arena.
+void finish_program(CompiledModel& model);
+
+// Runs `lower`, turning the compiler's exceptions into diagnostics: a LocatedError at its
+// place, a shape error (std::invalid_argument from the builder) at `current`, the statement
+// being lowered. False when `lower` failed.
+bool lower_reporting_errors(const std::function<void()>& lower, const lang::Stmt* const& current,
+                            lang::Diagnostics& diagnostics);
 
 // The memory a compiled program may take (ISSUE 7 "Limits"): 8 GiB, or PM_MEMORY_BUDGET_GB.
 std::size_t memory_budget_bytes();

@@ -9,6 +9,7 @@
 
 #include "engine/ad/draw.hpp"
 #include "engine/compile/lowering.hpp"
+#include "engine/compile/model_assembly.hpp"
 #include "engine/io/constant_expression.hpp"
 #include "stdlib/distributions/registry.hpp"
 
@@ -19,16 +20,6 @@ tensor::Shape with_event_dims(const std::vector<std::size_t>& dims) {
   std::vector<tensor::Dim> shape;
   for (std::size_t k = 0; k < dims.size(); ++k) shape.push_back({tensor::event(static_cast<int>(k)), dims[k]});
   return tensor::Shape(shape);
-}
-
-std::size_t evaluate_size(const lang::Expr& expr, const io::DataSet& data) {
-  try {
-    io::DataValue value = io::evaluate_constant(expr, data);
-    if (value.is_scalar() && value.scalar() >= 0 && value.scalar() == std::floor(value.scalar()))
-      return static_cast<std::size_t>(value.scalar());
-  } catch (const std::exception&) {
-  }
-  throw LocatedError(expr.range, "this size must be a non-negative int known from the data");
 }
 
 // Arrays first, then vector / matrix sizes: the data_set.hpp layout. Null: no declaration.

@@ -228,7 +228,7 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
   Lowerer data_lowerer(data_program, *graph, data, nullptr);
   Lowerer lowerer(program, *graph, data, &data_lowerer);
   const lang::Stmt* current = nullptr;
-  try {
+  auto lower = [&] {
     for (const lang::Factor& factor : checked.factors)
       if (factor.block == lang::BlockKind::Guide && !factor.enclosing_loops.empty())
         throw LocatedError(factor.statement->range,
@@ -395,18 +395,9 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
     result.elbo = elbo;
     result.log_weight = ad::subtract(log_joint, log_guide);
     lower_reported_definitions(model, lowerer, *graph);
-    check_memory_budget(program, model.discrete_latents.empty() || !model.discrete_latents.front().symbol->prior
-                                     ? lang::SourceRange{}
-                                     : model.discrete_latents.front().symbol->prior->range);
-    program.finalize();
-  } catch (const LocatedError& error) {
-    diagnostics.error(error.range, error.what());
-    return std::nullopt;
-  } catch (const std::invalid_argument& error) {
-    diagnostics.error(current ? current->range : lang::SourceRange{},
-                      std::string("the sizes in this statement do not agree with the data: ") + error.what());
-    return std::nullopt;
-  }
+    finish_program(model);
+  };
+  if (!lower_reporting_errors(lower, current, diagnostics)) return std::nullopt;
   return result;
 }
 

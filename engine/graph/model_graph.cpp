@@ -67,6 +67,16 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
     graph.plate_numbers[loop.statement] = next_plate++;
   }
 
+  // A definition by one statement, placed in its loops; several statements are not lowered yet.
+  auto add_definition = [&](const lang::Symbol& symbol, std::map<std::string, DefinitionNode, std::less<>>& into) {
+    if (symbol.definitions.size() != 1) {
+      diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " + std::to_string(symbol.definitions.size()) +
+                                          " statements, which" + kNotYet);
+      return;
+    }
+    const lang::Stmt* statement = symbol.definitions.front();
+    into[symbol.name] = {&symbol, statement, placed[statement]};
+  };
   for (const lang::Symbol& symbol : checked.symbols) {
     switch (symbol.kind) {
       case lang::SymbolKind::Data: graph.data.push_back(&symbol); break;
@@ -75,39 +85,14 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
         // Discrete latents get no slot: the compiler enumerates and sums them out.
         if (!symbol.discrete) graph.parameters.push_back(&symbol);
         break;
-      case lang::SymbolKind::ModelDefinition: {
-        if (symbol.definitions.size() != 1) {
-          diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " +
-                                              std::to_string(symbol.definitions.size()) + " statements, which" + kNotYet);
-          break;
-        }
-        const lang::Stmt* statement = symbol.definitions.front();
-        graph.definitions[symbol.name] = {&symbol, statement, placed[statement]};
+      // Model and guide definitions share one map (the guide's are lowered only by the
+      // variational compiler, on first use); the generated block's are kept apart.
+      case lang::SymbolKind::ModelDefinition:
+      case lang::SymbolKind::GuideDefinition: add_definition(symbol, graph.definitions); break;
+      case lang::SymbolKind::Generated:
+        if (include_generated) add_definition(symbol, graph.generated);  // not part of log p(data, z; theta)
         break;
-      }
       case lang::SymbolKind::Net: graph.nets.push_back(&symbol); break;  // weights: engine/compile/nets.hpp
-      case lang::SymbolKind::Generated: {
-        if (!include_generated) break;  // not part of log p(data, z; theta)
-        if (symbol.definitions.size() != 1) {
-          diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " +
-                                              std::to_string(symbol.definitions.size()) + " statements, which" + kNotYet);
-          break;
-        }
-        const lang::Stmt* statement = symbol.definitions.front();
-        graph.generated[symbol.name] = {&symbol, statement, placed[statement]};
-        break;
-      }
-      case lang::SymbolKind::GuideDefinition: {
-        // Lowered only by the variational compiler (variational.hpp), on first use.
-        if (symbol.definitions.size() != 1) {
-          diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " +
-                                              std::to_string(symbol.definitions.size()) + " statements, which" + kNotYet);
-          break;
-        }
-        const lang::Stmt* statement = symbol.definitions.front();
-        graph.definitions[symbol.name] = {&symbol, statement, placed[statement]};
-        break;
-      }
       default: break;  // guide params are bound by the variational compiler
     }
   }
