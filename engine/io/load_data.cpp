@@ -63,6 +63,7 @@ std::optional<DeclaredData> declare(const Symbol& symbol, const DataSet& known, 
   declared.shape = symbol.type.shape;
   declared.array_rank = symbol.declaration->type.array_sizes.size();
   bool ok = true;
+  std::string size_origins;  // "; N is set by data.json": where a too-large size came from
   for (const lang::Expr* expr : declared_size_exprs(*symbol.declaration)) {
     std::string text = lang::expression_text(*expr);
     DataValue size;
@@ -81,6 +82,10 @@ std::optional<DeclaredData> declare(const Symbol& symbol, const DataSet& known, 
     }
     declared.dims.push_back(static_cast<std::size_t>(n));
     declared.size_texts.push_back(text);
+    if (expr->kind == lang::ExprKind::Name)
+      if (const DataValue* value = known.find(expr->name); value && !value->origin.empty())
+        size_origins += (size_origins.empty() ? "; " : ", ") + expr->name + " is set by " +
+                        (value->origin == "-d" ? "-d " + expr->name : value->origin);
   }
   if (!ok) return std::nullopt;
   // Refuse before allocating: the product of the dims, stopping once it passes the limit.
@@ -94,7 +99,7 @@ std::optional<DeclaredData> declare(const Symbol& symbol, const DataSet& known, 
     }
     messages.error("'" + symbol.name + "' would have " + format_number(total) + " elements (" + texts + " = " +
                    sizes + "), more than the " + std::to_string(kMaxDataElements) +
-                   " that one data variable may hold");
+                   " that one data variable may hold" + size_origins);
     return std::nullopt;
   }
   return declared;

@@ -27,11 +27,6 @@ fit_outputs=(-o "$out/fit.csv" --save-params "$out/params.json" --discrete-out "
 # docs/reliability.md). Such a case prints "known gap" instead of failing; once it passes, the
 # script fails until the entry is removed, so this list cannot go stale.
 declare -A known_gaps=(
-  # engine/io/load_data.cpp declare(): the size error names the size (N = 10^12) but not the
-  # file that set N.
-  ["fit:huge_size.json"]="the size error does not name the file that set N"
-  ["evidence:huge_size.json"]="the size error does not name the file that set N"
-  ["diagnose:huge_size.json"]="the size error does not name the file that set N"
 )
 
 # run_case NAME PATTERN COMMAND ARGS...: runs pm in $out (fit gets the three output options)
