@@ -114,27 +114,6 @@ std::string optimize_csv(const FitOptions& options, const std::string& method, c
   return io::format_draws_csv(file);
 }
 
-// "disease  P(0) = 0.838983  P(1) = 0.161017", one line per element; long latents are cut.
-void print_discrete(const std::vector<compile::DiscretePosterior>& posteriors,
-                    const std::vector<std::string>& unavailable) {
-  constexpr std::size_t kMaxDiscreteRows = 10;  // per latent; --discrete-out and --json hold all
-  for (const compile::DiscretePosterior& posterior : posteriors) {
-    std::size_t width = 8;
-    for (const std::string& name : posterior.element_names) width = std::max(width, name.size() + 2);
-    for (std::size_t e = 0; e < posterior.element_names.size() && e < kMaxDiscreteRows; ++e) {
-      std::string line = fmt::format("{:<{}}", posterior.element_names[e], width);
-      for (std::size_t k = 0; k < posterior.values.size(); ++k)
-        line += fmt::format("{}P({}) = {:.6f}", k ? "  " : "", posterior.values[k], posterior.probabilities[e][k]);
-      std::cout << line << "\n";
-    }
-    if (posterior.element_names.size() > kMaxDiscreteRows)
-      std::cout << fmt::format("... {} more: see --discrete-out FILE.csv or --json\n",
-                               posterior.element_names.size() - kMaxDiscreteRows);
-  }
-  for (const std::string& name : unavailable)
-    std::cout << name << "  (its exact posterior cannot be formed for this model yet)\n";
-}
-
 void print_table(const std::string& method, bool jacobian, const infer::OptimizeResult& result, double seconds,
                  const std::vector<compile::DiscretePosterior>& posteriors,
                  const std::vector<std::string>& unavailable) {
@@ -154,7 +133,7 @@ void print_table(const std::string& method, bool jacobian, const infer::Optimize
     if (!result.names.empty()) std::cout << "\n";
     std::cout << (result.names.empty() ? "exact posterior of the discrete latents:\n"
                                        : "posterior of the discrete latents at the optimum:\n");
-    print_discrete(posteriors, unavailable);
+    print_discrete_posteriors(posteriors, unavailable);
   }
   if (result.names.empty()) {
     std::cout << fmt::format("\nmethod: {} (no params and no continuous latents: nothing to optimize; the "
@@ -172,20 +151,6 @@ void print_table(const std::string& method, bool jacobian, const infer::Optimize
   std::cout << fmt::format("log density at the optimum: {:.10g}{}\n", result.log_density,
                            method == "mle" ? " (the log-likelihood)" : "");
   std::cout << fmt::format("wall time: {:.3f} s\n", seconds);
-}
-
-std::optional<nlohmann::json> read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "pm: cannot read '" << path << "'\n";
-    return std::nullopt;
-  }
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& error) {
-    std::cerr << "pm: '" << path << "' is not valid JSON: " << error.what() << "\n";
-    return std::nullopt;
-  }
 }
 
 int run_fit(const FitOptions& options) {

@@ -79,20 +79,6 @@ std::string numbered_path(const std::string& path, std::size_t number) {
   return fmt::format("{}_{}{}", path.substr(0, dot), number, path.substr(dot));
 }
 
-std::optional<nlohmann::json> read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "pm: sample: cannot read " << path << "\n";
-    return std::nullopt;
-  }
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const std::exception& error) {
-    std::cerr << "pm: sample: " << path << " is not valid JSON: " << error.what() << "\n";
-    return std::nullopt;
-  }
-}
-
 int run_sample(const SampleOptions& options) {
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;

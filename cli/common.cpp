@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "cli/interrupt.hpp"
 #include "lang/syntax/parse.hpp"
 #include "lang/syntax/printer.hpp"
@@ -204,6 +206,41 @@ std::string statement_text(const lang::Stmt& stmt) {
              (stmt.declaration->initializer ? " = " + lang::print_expression(*stmt.declaration->initializer) : "");
   }
   return "?";
+}
+
+// "disease  P(0) = 0.838983  P(1) = 0.161017", one line per element; long latents are cut.
+void print_discrete_posteriors(const std::vector<compile::DiscretePosterior>& posteriors,
+                    const std::vector<std::string>& unavailable) {
+  constexpr std::size_t kMaxDiscreteRows = 10;  // per latent; --discrete-out and --json hold all
+  for (const compile::DiscretePosterior& posterior : posteriors) {
+    std::size_t width = 8;
+    for (const std::string& name : posterior.element_names) width = std::max(width, name.size() + 2);
+    for (std::size_t e = 0; e < posterior.element_names.size() && e < kMaxDiscreteRows; ++e) {
+      std::string line = fmt::format("{:<{}}", posterior.element_names[e], width);
+      for (std::size_t k = 0; k < posterior.values.size(); ++k)
+        line += fmt::format("{}P({}) = {:.6f}", k ? "  " : "", posterior.values[k], posterior.probabilities[e][k]);
+      std::cout << line << "\n";
+    }
+    if (posterior.element_names.size() > kMaxDiscreteRows)
+      std::cout << fmt::format("... {} more: see --discrete-out FILE.csv or --json\n",
+                               posterior.element_names.size() - kMaxDiscreteRows);
+  }
+  for (const std::string& name : unavailable)
+    std::cout << name << "  (its exact posterior cannot be formed for this model yet)\n";
+}
+
+std::optional<nlohmann::json> read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "pm: cannot read '" << path << "'\n";
+    return std::nullopt;
+  }
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& error) {
+    std::cerr << "pm: '" << path << "' is not valid JSON: " << error.what() << "\n";
+    return std::nullopt;
+  }
 }
 
 }  // namespace pm::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "engine/compile/compiled_model.hpp"
 #include "engine/io/load_data.hpp"
@@ -41,6 +42,15 @@ bool write_file_atomically(const std::string& path, const std::string& text);
 // write ...` naming it and returns false), so that no inference runs for outputs that cannot
 // be written and no output of a run is kept while another one fails.
 bool output_directories_exist(const std::vector<std::string>& paths);
+
+// "disease  P(0) = 0.838983  P(1) = 0.161017" on stdout, one line per element of each
+// summed-out latent (the first 10; --json and --discrete-out hold all), then the latents
+// whose posterior the engine cannot form (`unavailable`).
+void print_discrete_posteriors(const std::vector<compile::DiscretePosterior>& posteriors,
+                               const std::vector<std::string>& unavailable = {});
+
+// A JSON file (--init, --params), or nullopt after printing why it cannot be read or parsed.
+std::optional<nlohmann::json> read_json_file(const std::string& path);
 
 // The declared type as written: "vector<lower=0>[K]", "array[N] int<lower=1, upper=K>".
 std::string declared_type_text(const lang::TypeSpec& spec);

@@ -83,13 +83,7 @@ void print_table(const FitOptions& options, const compile::VariationalModel& mod
                              fit.names.size() - kMaxRows);
   if (!fit.discrete.empty()) {
     std::cout << "\nposterior of the discrete latents (exact given the continuous ones, averaged over the draws):\n";
-    for (const compile::DiscretePosterior& posterior : fit.discrete)
-      for (std::size_t e = 0; e < posterior.element_names.size() && e < 10; ++e) {
-        std::string line = fmt::format("{:<{}}", posterior.element_names[e], width);
-        for (std::size_t k = 0; k < posterior.values.size(); ++k)
-          line += fmt::format("{}P({}) = {:.6f}", k ? "  " : "", posterior.values[k], posterior.probabilities[e][k]);
-        std::cout << line << "\n";
-      }
+    print_discrete_posteriors(fit.discrete);
   }
   const infer::StochasticResult& run = fit.optimization;
   std::cout << fmt::format("\nmethod: vi ({} guide, objective {}{})\n",
@@ -195,18 +189,9 @@ nlohmann::json saved_params(const compile::VariationalModel& model, const infer:
 // --init for vi: a file from `pm fit --method vi --save-params` resumes the guide itself;
 // any other saved point sets theta and the guide's location (a warm start).
 std::optional<std::vector<double>> initial_parameters(const FitOptions& options, const compile::VariationalModel& model) {
-  std::ifstream in(options.init);
-  if (!in) {
-    std::cerr << "pm: cannot read '" << options.init << "'\n";
-    return std::nullopt;
-  }
-  nlohmann::json saved;
-  try {
-    saved = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& error) {
-    std::cerr << "pm: '" << options.init << "' is not valid JSON: " << error.what() << "\n";
-    return std::nullopt;
-  }
+  std::optional<nlohmann::json> file = read_json_file(options.init);
+  if (!file) return std::nullopt;
+  const nlohmann::json& saved = *file;
   std::vector<double> init(model.dimension(), std::numeric_limits<double>::quiet_NaN());
   if (saved.contains("__guide__") && saved["__guide__"].contains("parameters") &&
       saved["__guide__"].value("family", "") == compile::to_string(model.family)) {
