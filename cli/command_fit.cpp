@@ -159,7 +159,11 @@ int run_fit(const FitOptions& options) {
   if (!loaded) return kExitBadInput;
   std::string method = choose_method(options, loaded->checked);
   if (method.empty()) return kExitBadInput;
-  if (method == "vi") return run_fit_variational(options, *loaded);
+  if (method == "vi") return options.batch > 0 ? run_fit_minibatch(options, *loaded) : run_fit_variational(options, *loaded);
+  if (options.batch > 0) {
+    std::cerr << "pm: fit: --batch trains variational models (--method vi); --method " << method << " uses all the data\n";
+    return kExitBadInput;
+  }
   std::optional<compile::CompiledModel> model = load_data_and_compile(
       *loaded, options.data, {.include_priors = method == "map", .include_jacobian = options.jacobian});
   if (!model) return kExitBadInput;
@@ -281,6 +285,12 @@ void add_fit_command(CLI::App& app, int& exit_code) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command->add_flag("--psis", options->psis, "vi: PSIS-reweighted summaries (Yao et al. 2018)");
+  command->add_option("--batch", options->batch,
+                      "vi: minibatch training over the data plate, B rows per step (amortized models; docs/minibatch.md)");
+  command->add_option("--epochs", options->epochs, "vi with --batch: passes over the data")->capture_default_str();
+  command->add_option("--test", options->test, "vi with --batch: held-out data (JSON or CSV); its ELBO each epoch");
+  command->add_flag("--summary-locals", options->summary_locals,
+                    "vi with --batch: also summarize the latents sized by the data plate (a pass over the data)");
   command->add_option("--starts", options->starts, "random starting points; the best optimum is kept")
       ->capture_default_str();
   command->add_flag("--json", options->json, "print the result as JSON (CLI.md) instead of the table");

@@ -3,11 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/common.hpp"
+#include "engine/compile/variational.hpp"
 
 namespace pm::cli {
 
@@ -31,9 +36,35 @@ struct FitOptions {
   double tolerance_relative = 0.01;
   std::size_t evaluate_every = 100;
   bool psis = false;
+  // vi with minibatches (fit_minibatch.cpp)
+  std::size_t batch = 0;  // 0: all the data at every step
+  std::size_t epochs = 10;
+  std::string test;
+  bool summary_locals = false;
 };
 
 // The variational path of `pm fit` (the model is loaded; the data not yet). Returns the exit code.
 int run_fit_variational(const FitOptions& options, const LoadedModel& loaded);
+// --save-params of vi: the params and latents at the guide's center (`center`: their
+// constrained values, readable by --init of any method) and every coordinate of the guide
+// by name (read back by --init of vi to resume).
+nlohmann::json saved_variational_params(const compile::VariationalModel& model, std::span<const double> center,
+                                        std::span<const double> parameters);
+// --init for vi: a file from `pm fit --method vi --save-params` resumes the guide itself;
+// any other saved point sets theta, the nets and the guide's location (a warm start).
+// NaN where the file says nothing. Nullopt after printing why the file cannot be used.
+std::optional<std::vector<double>> initial_variational_parameters(const FitOptions& options,
+                                                                  const compile::VariationalModel& model);
+
+// A params file (--params of score, encode, evidence) as the guide's whole parameter vector:
+// nullopt after printing which coordinate it lacks. `command` prefixes the message.
+std::optional<std::vector<double>> saved_guide_parameters(const std::string& path, const compile::VariationalModel& model,
+                                                          std::string_view command);
+// The guide family a params file was saved with ("__guide__": {"family": ...}), meanfield
+// when it has none (a point estimate of MAP / MLE). Nullopt after printing why.
+std::optional<compile::GuideFamily> saved_guide_family(const std::string& path);
+
+// The same with --batch: minibatch training over the data plate (engine/infer/minibatch.hpp).
+int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded);
 
 }  // namespace pm::cli

@@ -173,22 +173,21 @@ std::string draws_csv(const FitOptions& options, const compile::VariationalModel
   return io::format_draws_csv(io::variational_draws_file(settings, names, mean, rows, fit.log_p, fit.log_g));
 }
 
-// The params and latents at the guide's center (readable by --init of any method), and every
-// coordinate of the guide by name (read back by --init of vi to resume).
-nlohmann::json saved_params(const compile::VariationalModel& model, const infer::VariationalFitResult& fit) {
+}  // namespace
+
+nlohmann::json saved_variational_params(const compile::VariationalModel& model, std::span<const double> center,
+                                        std::span<const double> parameters) {
   const std::size_t slot_elements = model.model.constrained_names().size();
-  nlohmann::json saved = infer::params_to_json(
-      model.model, std::vector<double>(fit.mean_row.begin(), fit.mean_row.begin() + static_cast<std::ptrdiff_t>(slot_elements)));
+  nlohmann::json saved = infer::params_to_json(model.model, std::vector<double>(center.begin(), center.begin() + static_cast<std::ptrdiff_t>(slot_elements)));
   nlohmann::json guide = nlohmann::json::object();
   const std::vector<std::string> names = model.parameter_names();
-  for (std::size_t k = 0; k < names.size(); ++k) guide[names[k]] = fit.parameters[k];
+  for (std::size_t k = 0; k < names.size(); ++k) guide[names[k]] = parameters[k];
   saved["__guide__"] = {{"family", compile::to_string(model.family)}, {"parameters", guide}};
   return saved;
 }
 
-// --init for vi: a file from `pm fit --method vi --save-params` resumes the guide itself;
-// any other saved point sets theta and the guide's location (a warm start).
-std::optional<std::vector<double>> initial_parameters(const FitOptions& options, const compile::VariationalModel& model) {
+std::optional<std::vector<double>> initial_variational_parameters(const FitOptions& options,
+                                                                  const compile::VariationalModel& model) {
   std::optional<nlohmann::json> file = read_json_file(options.init);
   if (!file) return std::nullopt;
   const nlohmann::json& saved = *file;
@@ -223,6 +222,8 @@ std::optional<std::vector<double>> initial_parameters(const FitOptions& options,
     }
   return init;
 }
+
+namespace {
 
 bool has_generated_block(const lang::CheckedProgram& checked) {
   return checked.program->find(lang::BlockKind::Generated) != nullptr;
@@ -297,7 +298,7 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   fit_options.objective = *objective;
   fit_options.draws = options.draws;
   if (!options.init.empty()) {
-    std::optional<std::vector<double>> init = initial_parameters(options, *model);
+    std::optional<std::vector<double>> init = initial_variational_parameters(options, *model);
     if (!init) return kExitBadInput;
     fit_options.init = std::move(*init);
   }
@@ -357,9 +358,41 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   if (!options.discrete_out.empty() &&
       !write_file_atomically(options.discrete_out, infer::discrete_posteriors_csv(fit.discrete)))
     return kExitBadInput;
-  if (!options.save_params.empty() && !write_file_atomically(options.save_params, saved_params(*model, fit).dump(2) + "\n"))
+  if (!options.save_params.empty() && !write_file_atomically(options.save_params, saved_variational_params(*model, fit.mean_row, fit.parameters).dump(2) + "\n"))
     return kExitBadInput;
   return kExitSuccess;
+}
+
+}  // namespace pm::cli
+
+namespace pm::cli {
+
+std::optional<std::vector<double>> saved_guide_parameters(const std::string& path, const compile::VariationalModel& model,
+                                                          std::string_view command) {
+  FitOptions options;
+  options.init = path;
+  options.guide = compile::to_string(model.family);
+  std::optional<std::vector<double>> parameters = initial_variational_parameters(options, model);
+  if (!parameters) return std::nullopt;
+  const std::vector<std::string> names = model.parameter_names();
+  for (std::size_t k = 0; k < parameters->size(); ++k)
+    if (std::isnan((*parameters)[k])) {
+      std::cerr << "pm: " << command << ": " << path << ": no value for '" << names[k]
+                << "' (save the params of this model with pm fit --save-params)\n";
+      return std::nullopt;
+    }
+  return parameters;
+}
+
+std::optional<compile::GuideFamily> saved_guide_family(const std::string& path) {
+  std::optional<nlohmann::json> saved = read_json_file(path);
+  if (!saved) return std::nullopt;
+  std::string family = "meanfield";
+  if (saved->contains("__guide__") && (*saved)["__guide__"].is_object())
+    family = (*saved)["__guide__"].value("family", family);
+  std::optional<compile::GuideFamily> parsed = compile::parse_guide_family(family);
+  if (!parsed) std::cerr << "pm: " << path << ": unknown guide family '" << family << "'\n";
+  return parsed;
 }
 
 }  // namespace pm::cli

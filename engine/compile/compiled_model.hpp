@@ -90,8 +90,13 @@ struct DiscreteLatent {
   ad::Node log_posterior;
 };
 
+struct DataFeed;  // data_feed.hpp
+
 struct CompiledModel {
   std::unique_ptr<ad::Program> program;  // owned by pointer: nodes point at it
+  // Where the data entered the program, to refill it (minibatches, per-datum scoring); set by
+  // compile_variational.
+  std::shared_ptr<DataFeed> feed;
   std::vector<ParameterSlot> slots;
   // The nets' weights and biases (nets.hpp): unconstrained point parameters after the slots
   // (compile_model) or beside theta and phi (variational.hpp); not in constrained_names().

@@ -93,7 +93,9 @@ ad::Node Lowerer::computed_once(const lang::Expr& expr, const LoopContext& conte
   data_program.finalize();
   data_program.forward(false);
   std::span<double> values = data_program.values(computed);
-  return constant(computed.shape(), std::vector<double>(values.begin(), values.end()));
+  ad::Node copy = constant(computed.shape(), std::vector<double>(values.begin(), values.end()));
+  if (feed_) feed_->copies.push_back({copy, computed});
+  return copy;
 }
 
 ad::Node Lowerer::lower(const lang::Expr& expr, const LoopContext& context) {
@@ -145,6 +147,7 @@ const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange 
     const io::DataValue* data = data_.find(name);
     if (!data) throw LocatedError(where, "no data was loaded for '" + name + "'");
     value.node = constant(with_event_dims(data->dims), data->values);
+    if (feed_) (data_side_ ? feed_->data_inputs : feed_->program_inputs).push_back({value.node, name});
   } else if (symbol->kind == lang::SymbolKind::ModelDefinition || symbol->kind == lang::SymbolKind::GuideDefinition ||
              symbol->kind == lang::SymbolKind::Generated) {
     const graph::DefinitionNode* definition =
@@ -229,6 +232,7 @@ DefinedValue Lowerer::copy_from_data_program(const std::string& name, lang::Sour
   std::span<double> values = data_program.values(computed.node);
   DefinedValue value = computed;
   value.node = constant(computed.node.shape(), std::vector<double>(values.begin(), values.end()));
+  if (feed_) feed_->copies.push_back({value.node, computed.node});
   return value;
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "engine/ad/builder.hpp"
+#include "engine/compile/data_feed.hpp"
 #include "engine/graph/model_graph.hpp"
 #include "engine/io/data_set.hpp"
 
@@ -62,6 +63,13 @@ class Lowerer {
   // binding it (a value drawn on demand by its `~`), false to let the usual lookup run.
   using UnboundHook = std::function<bool(const std::string& name, lang::SourceRange where)>;
   void on_unbound(UnboundHook hook) { on_unbound_ = std::move(hook); }
+  // Records every data constant this lowerer makes (and, for a model lowerer, every value
+  // copied from its data program) into `feed`, so the data can be refilled (data_feed.hpp).
+  // `data_side`: this lowerer builds the feed's data program.
+  void record_data_into(DataFeed* feed, bool data_side) {
+    feed_ = feed;
+    data_side_ = data_side;
+  }
 
   ad::Node lower(const lang::Expr& expr, const LoopContext& context);
   // The plate bindings of a statement's loops.
@@ -98,6 +106,8 @@ class Lowerer {
   std::map<std::string, bool, std::less<>> in_progress_;
   std::map<int, ad::Node> loop_variables_;  // plate number -> (a..b)
   UnboundHook on_unbound_;
+  DataFeed* feed_ = nullptr;
+  bool data_side_ = false;
 };
 
 // Calls (functions.cpp): the language's functions as builder ops; `args` are the lowered

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/compile/data_feed.hpp"
 #include "engine/compile/model_assembly.hpp"
 #include "engine/io/data_set.hpp"
 
@@ -80,7 +81,8 @@ ad::Node reparameterized_draw(const lang::Stmt& statement, const std::vector<ad:
 
 // A latent's normal guide: its log q node and the guide's mean and sd (broadcast to its shape).
 struct NormalGuide {
-  ad::Node log_q, mean, sd;
+  ad::Node log_q, mean, sd;  // log_q already weighted by `scale`
+  double scale = 1.0;        // N / B for a local latent in a minibatch
 };
 
 // KL(N(m, s) || N(a, b)) elementwise, summed: log(b / s) + (s^2 + (m - a)^2) / (2 b^2) - 1/2.
@@ -119,6 +121,7 @@ ad::Node with_analytic_kl(VariationalModel& result, const lang::CheckedProgram& 
     ad::Node term = prior ? prior_term(prior) : ad::Node{};
     if (!term.valid()) continue;
     ad::Node kl = normal_kl(guide.mean, guide.sd, lowerer.lower(*prior->args[0], {}), lowerer.lower(*prior->args[1], {}));
+    if (guide.scale != 1.0) kl = kl * guide.scale;
     // elbo held log p(z) (in log_joint) and -log q(z) (block_log_q): swap both for -KL.
     elbo = ad::subtract(ad::add(ad::subtract(elbo, term), guide.log_q), kl);
     result.analytic_kl_latents.push_back(latent->name);
@@ -224,9 +227,19 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
   model.options = {.include_priors = true, .include_jacobian = false, .discrete_posteriors = options.discrete_posteriors};
   model.program = std::make_unique<ad::Program>();
   ad::Program& program = *model.program;
-  ad::Program data_program;
-  Lowerer data_lowerer(data_program, *graph, data, nullptr);
+  model.feed = std::make_shared<DataFeed>();
+  Lowerer data_lowerer(*model.feed->data_program, *graph, data, nullptr);
   Lowerer lowerer(program, *graph, data, &data_lowerer);
+  data_lowerer.record_data_into(model.feed.get(), true);
+  lowerer.record_data_into(model.feed.get(), false);
+  const DataPlate* plate = options.batch_plate;
+  // The weight of a statement's term: N / B for the plate's terms in a minibatch, else 1.
+  auto scale_of = [&](const lang::Stmt* statement) {
+    if (!plate) return 1.0;
+    for (const lang::Factor& factor : checked.factors)
+      if (factor.statement == statement && plate->is_local(factor)) return options.batch_scale;
+    return 1.0;
+  };
   const lang::Stmt* current = nullptr;
   auto lower = [&] {
     for (const lang::Factor& factor : checked.factors)
@@ -260,6 +273,13 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
     for (const NetParameters& net : model.nets) bind_net_parameters(lowerer, net);
     for (std::size_t k = 0; k < model.slots.size(); ++k) {
       const lang::Symbol& symbol = *model.slots[k].symbol;
+      if (plate && symbol.kind == lang::SymbolKind::Latent && symbol.handling == lang::LatentHandling::AutomaticGuide &&
+          plate->is_local(symbol.name))
+        throw LocatedError(symbol.range, fmt::format("minibatching needs a guide block drawing '{}': it is sized by the data "
+                                                     "plate {}, and an automatic guide would have parameters per datum, "
+                                                     "which a batch cannot update; draw it in a guide block from the data "
+                                                     "(an amortized guide, as in vae.pm)",
+                                                     symbol.name, plate->size_name));
       if (symbol.kind == lang::SymbolKind::Latent && symbol.handling == lang::LatentHandling::AutomaticGuide) {
         result.automatic_latents.push_back(k);
         result.automatic_size += model.slots[k].free_size();
@@ -355,16 +375,34 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
                                                         shape.to_string()));
       slot->value = drawn;
       lowerer.bind(latent->name, drawn);
+      result.guide_draws.push_back({latent->name, statement.distribution, args, drawn});
       std::vector<ad::Node> density_args{drawn};
       density_args.insert(density_args.end(), args.begin(), args.end());
       ad::Node log_q = lower_log_density(lowerer, statement.distribution, "", density_args, true, statement.distribution_range);
+      const double scale = scale_of(&statement);
+      if (scale != 1.0) log_q = log_q * scale;
       block_log_q = block_log_q.valid() ? ad::add(block_log_q, log_q) : log_q;
-      if (statement.distribution == "normal") normal_guides[latent] = {log_q, args[0], args[1]};
+      if (statement.distribution == "normal") normal_guides[latent] = {log_q, args[0], args[1], scale};
     }
     current = nullptr;
 
     // 4. The model's terms, and the estimators built from them.
     ad::Node log_joint = lower_model_factors(model, lowerer, *graph, data, current);
+    if (plate) {
+      for (const DiscreteLatent& latent : model.discrete_latents)
+        if (!plate->is_local(latent.name))
+          throw LocatedError(latent.symbol->range, fmt::format("minibatching cannot sum out '{}': it is not sized by the "
+                                                               "data plate {}, so its exact sum couples every datum; fit "
+                                                               "without --batch",
+                                                               latent.name, plate->size_name));
+      // The plate's terms count N / B times: the sum is rebuilt from the scaled terms.
+      log_joint = ad::Node{};
+      for (FactorTerm& term : model.terms) {
+        const double scale = scale_of(term.statement);
+        if (scale != 1.0) term.value = term.value * scale;
+        log_joint = log_joint.valid() ? ad::add(log_joint, term.value) : term.value;
+      }
+    }
     if (!log_joint.valid()) log_joint = program.constant(0.0);
     ad::Node reconstruction;
     for (const FactorTerm& term : model.terms)

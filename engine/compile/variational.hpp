@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "engine/compile/compiled_model.hpp"
+#include "engine/compile/data_plate.hpp"
 #include "engine/random/stream.hpp"
 
 namespace pm::compile {
@@ -56,6 +57,13 @@ struct VariationalOptions {
   // Replace the Monte Carlo E_q[log p(z) - log q(z)] by the closed form -KL(q || p) for the
   // latents whose prior and guide are both normal (variational.cpp, with_analytic_kl).
   bool analytic_kl = true;
+  // Minibatching (data_plate.hpp): the data given to compile_variational hold a batch of the
+  // plate's rows; the terms of local statements, and the guide's draws of local latents, are
+  // scaled by `batch_scale` (N / B). Null: no plate handling. Refused with a batch: local
+  // latents under the automatic guide (one parameter per datum), and discrete latents that
+  // are not local (their exact sum couples every datum).
+  const DataPlate* batch_plate = nullptr;
+  double batch_scale = 1.0;
 };
 
 struct VariationalModel {
@@ -90,6 +98,16 @@ struct VariationalModel {
   // unconstrained scale, m uniform(-2, 2), omega = 0 (sd 1), L = identity; net weights
   // Glorot / He from stream.split(kNetInitStream), biases 0 (nets.hpp).
   std::vector<double> initial_point(random::Stream& stream) const;
+  // The guide block's draws, in draw order: the latent's name, its distribution and the
+  // lowered arguments of its `~` (pm encode reads the location and scale of a normal guide).
+  struct GuideDraw {
+    std::string latent;
+    std::string distribution;
+    std::vector<ad::Node> arguments;
+    ad::Node value;
+  };
+  std::vector<GuideDraw> guide_draws;
+
   // Refills the noise with independent standard normals.
   void draw_noise(random::Stream& stream);
   // A name per parameter coordinate: "mu" / "theta[2]" (unconstrained theta), "guide.s"
