@@ -49,8 +49,7 @@ bool DataPlate::is_local(const lang::Factor& factor) const {
   return false;
 }
 
-std::optional<DataPlate> find_data_plate(const lang::CheckedProgram& checked, const io::DataSet& data,
-                                         std::string& error) {
+std::optional<std::string> data_plate_size_name(const lang::CheckedProgram& checked, std::string& error) {
   // The ints that size the observed data, each with the first variable it sizes.
   std::vector<std::pair<std::string, std::string>> sizes;
   for (const lang::Factor& factor : checked.factors) {
@@ -77,8 +76,15 @@ std::optional<DataPlate> find_data_plate(const lang::CheckedProgram& checked, co
                         sizes[0].first, sizes[1].second, sizes[1].first);
     return std::nullopt;
   }
+  return sizes[0].first;
+}
+
+std::optional<DataPlate> find_data_plate(const lang::CheckedProgram& checked, const io::DataSet& data,
+                                         std::string& error) {
+  std::optional<std::string> size_name = data_plate_size_name(checked, error);
+  if (!size_name) return std::nullopt;
   DataPlate plate;
-  plate.size_name = sizes[0].first;
+  plate.size_name = *size_name;
   const io::DataValue* size_value = data.find(plate.size_name);
   if (!size_value || !size_value->is_scalar()) {
     error = fmt::format("no value of the data plate's size '{}' was loaded", plate.size_name);

@@ -41,6 +41,9 @@ struct DataPlate {
   bool is_local(const lang::Factor& factor) const;
 };
 
+// The plate's int ("N"), from the model alone. Nullopt with `error` set as below.
+std::optional<std::string> data_plate_size_name(const lang::CheckedProgram& checked, std::string& error);
+
 // Nullopt with `error` set (a sentence naming what is wrong) when the model has no single
 // data plate.
 std::optional<DataPlate> find_data_plate(const lang::CheckedProgram& checked, const io::DataSet& data,

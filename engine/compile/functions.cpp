@@ -51,6 +51,26 @@ Lowering along_first_event() {
   return [](const Call& call) { return F(call.args[0], tensor::event(0)); };
 }
 
+// min / max of a container: F folded over the elements of its event dims, one index op per
+// element (no reduction op: meant for short vectors, e.g. the K states of a Viterbi step).
+template <ad::Node (*F)(ad::Node, ad::Node)>
+ad::Node fold_elements(const Call& call) {
+  constexpr std::size_t kLongest = 4096;
+  ad::Node x = call.args[0];
+  for (int rank = x.shape().event_rank(); rank > 0; --rank) {
+    const tensor::DimId last = tensor::event(rank - 1);
+    const std::size_t size = x.shape().size_of(last);
+    if (size == 0) throw LocatedError(call.expr.range, "the " + call.expr.name + " of an empty container");
+    if (size > kLongest)
+      throw LocatedError(call.expr.range, call.expr.name + " of more than " + std::to_string(kLongest) +
+                                              " elements is not supported by the engine yet");
+    ad::Node folded = ad::index(x, last, 0);
+    for (std::size_t k = 1; k < size; ++k) folded = F(folded, ad::index(x, last, k));
+    x = folded;
+  }
+  return x;
+}
+
 // x broadcast against zeros of the given event sizes: rep_vector, rep_matrix.
 ad::Node repeat(const Call& call, std::vector<std::size_t> sizes) {
   std::vector<tensor::Dim> dims;
@@ -152,12 +172,12 @@ const std::map<std::string, Lowering, std::less<>>& table() {
        }},
       {"min",
        [](const Call& call) {
-         if (call.args.size() != 2) throw LocatedError(call.expr.range, "min of a container is not supported by the engine yet");
+         if (call.args.size() == 1) return fold_elements<ad::fmin>(call);
          return ad::fmin(call.args[0], call.args[1]);
        }},
       {"max",
        [](const Call& call) {
-         if (call.args.size() != 2) throw LocatedError(call.expr.range, "max of a container is not supported by the engine yet");
+         if (call.args.size() == 1) return fold_elements<ad::fmax>(call);
          return ad::fmax(call.args[0], call.args[1]);
        }},
       // along the vector
@@ -333,6 +353,27 @@ const std::map<std::string, Lowering, std::less<>>& table() {
          if (call.args[0].shape().event_rank() > 1)
            throw LocatedError(call.expr.range, "to_vector of a matrix is not supported by the engine yet");
          return call.args[0];
+       }},
+      {"to_matrix",
+       [](const Call& call) {
+         // One-argument forms only (no reshape op): a matrix or a 2-d array is its own
+         // matrix (the same layout); a vector is one column, a row_vector one row.
+         if (call.args.size() != 1)
+           throw LocatedError(call.expr.range, "to_matrix with sizes is not supported by the engine yet");
+         const lang::Type& type = call.lowerer.type_of(*call.expr.args[0]);
+         ad::Node x = call.args[0];
+         const int rank = x.shape().event_rank();
+         if (rank == 2) return x;
+         if (rank != 1)
+           throw LocatedError(call.expr.range, "to_matrix of this value is not supported by the engine yet");
+         const std::size_t length = x.shape().size_of(tensor::event(0));
+         const bool row = type.shape == lang::ShapeKind::RowVector;
+         // Broadcast against zeros shaped (length, 1): a column; transposed for a row.
+         if (has_plate_dims(x.shape()) && row)
+           throw LocatedError(call.expr.range, "to_matrix of a row_vector inside a plate is not supported by the engine yet");
+         tensor::Shape shape({tensor::Dim{tensor::event(0), length}, tensor::Dim{tensor::event(1), 1}});
+         ad::Node column = ad::add(x, call.lowerer.constant(shape, std::vector<double>(shape.element_count(), 0.0)));
+         return row ? ad::transpose(column) : column;
        }},
       {"size", [](const Call& call) { return size_constant(call, call.args[0].shape().size_of(tensor::event(0))); }},
       {"rows",

@@ -1,13 +1,14 @@
 // Lowering x[...]: each index acts on the next event dim of x (position counts the dims kept
 // so far). A loop variable i of a plate (a..b) is slice(a - 1, size) then rename_dim(event ->
 // plate): x[i] inside the loop becomes x's elements along the plate dim. A data-known int is
-// index(); any other int (g[i], an int array for multi-indexing) is gather(). A range a:b
-// with data-known ends is slice(). Reading `mu[i]` of an elementwise definition stored over
+// index(), and so is the variable of an unrolled sequential iteration (sequential.hpp); any
+// other int (g[i], an int array for multi-indexing) is gather(). A range a:b with ends known
+// from the data and the iterations is slice(), possibly empty (x[:, 1:0] has no columns). Reading `mu[i]` of an elementwise definition stored over
 // the plate of i is the stored node itself: no op at all.
 #include <cmath>
 
 #include "engine/compile/lowering.hpp"
-#include "engine/io/constant_expression.hpp"
+#include "engine/compile/sequential.hpp"
 
 namespace pm::compile {
 namespace {
@@ -29,7 +30,7 @@ ad::Node Lowerer::lower_index(const lang::Expr& expr, const LoopContext& context
   if (base.kind == lang::ExprKind::Name) {
     bool is_loop_variable = false;
     for (const PlateBinding& plate : context) is_loop_variable = is_loop_variable || plate.variable == base.name;
-    if (!is_loop_variable) {
+    if (!is_loop_variable && !iteration_local(graph_, base.name)) {
       const DefinedValue& value = defined(base.name, base.range);
       if (!value.index_plates.empty() && value.index_plates.size() <= expr.indices.size()) {
         bool same = true;
@@ -66,7 +67,8 @@ ad::Node Lowerer::lower_index(const lang::Expr& expr, const LoopContext& context
         break;
       }
       case lang::IndexArg::Kind::Single: {
-        if (const PlateBinding* plate = loop_variable_of(index, context)) {
+        const PlateBinding* plate = loop_variable_of(index, context);
+        if (plate && !plate->sequential) {
           if (plate->size > 0 && (plate->first < 1 || plate->first - 1 + static_cast<std::int64_t>(plate->size) >
                                                           static_cast<std::int64_t>(size)))
             throw LocatedError(index.range, "'" + plate->variable + "' runs over " + std::to_string(plate->first) +
@@ -80,17 +82,11 @@ ad::Node Lowerer::lower_index(const lang::Expr& expr, const LoopContext& context
         }
         const lang::Type& index_type = type_of(*index.first);
         if (!index_type.is_array()) {
-          // A data-known int: one index op, checked here.
-          bool known = true;
-          std::int64_t value = 0;
-          try {
-            io::DataValue constant_value = io::evaluate_constant(*index.first, data_);
-            known = constant_value.is_scalar();
-            value = known ? static_cast<std::int64_t>(constant_value.scalar()) : 0;
-          } catch (const std::exception&) {
-            known = false;
-          }
+          // A data-known int (or an unrolled iteration's: x[:, d], x[t - 1]): one index op,
+          // checked here.
+          std::optional<std::int64_t> known = iteration_int(*index.first, context, data_);
           if (known) {
+            const std::int64_t value = *known;
             if (value < 1 || static_cast<std::size_t>(value) > size)
               throw LocatedError(index.range, "index " + std::to_string(value) + " is out of bounds for size " +
                                                   std::to_string(size));

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/compile/nets.hpp"
+#include "engine/compile/sequential.hpp"
 #include "engine/io/constant_expression.hpp"
 
 namespace pm::compile {
@@ -43,11 +44,8 @@ ad::Node Lowerer::constant(const tensor::Shape& shape, std::vector<double> value
 }
 
 std::int64_t Lowerer::constant_int(const lang::Expr& expr, const LoopContext& context) {
-  try {
-    io::DataValue value = io::evaluate_constant(expr, data_);
-    if (value.is_scalar() && value.scalar() == std::floor(value.scalar())) return static_cast<std::int64_t>(value.scalar());
-  } catch (const std::exception&) {
-  }
+  // From the data and the variables of unrolled sequential iterations (sequential.hpp).
+  if (std::optional<std::int64_t> value = iteration_int(expr, context, data_)) return *value;
   throw LocatedError(expr.range, "the engine needs this int from the data alone, before any evaluation");
 }
 
@@ -55,6 +53,9 @@ LoopContext Lowerer::context_of(const std::vector<const lang::Stmt*>& loops) {
   LoopContext context;
   for (const lang::Stmt* loop : loops) {
     auto plate = graph_.plate_numbers.find(loop);
+    if (graph_.sequential_loops.count(loop))  // callers that unroll use for_each_iteration (sequential.hpp)
+      throw LocatedError(loop->range, "this use of the sequential loop over '" + loop->loop_variable + "'" +
+                                          " is not supported by the engine yet");
     if (plate == graph_.plate_numbers.end()) throw LocatedError(loop->range, "this loop is not a plate");
     std::int64_t first = constant_int(*loop->lower, context), last = constant_int(*loop->upper, context);
     std::size_t size = last >= first ? static_cast<std::size_t>(last - first + 1) : 0;
@@ -64,12 +65,14 @@ LoopContext Lowerer::context_of(const std::vector<const lang::Stmt*>& loops) {
 }
 
 ad::Node Lowerer::loop_variable(const PlateBinding& plate) {
-  auto found = loop_variables_.find(plate.dim.number);
+  if (plate.sequential) return scalar(static_cast<double>(plate.first));  // an unrolled iteration
+  const auto key = std::make_tuple(plate.dim.number, plate.first, plate.size);
+  auto found = loop_variables_.find(key);
   if (found != loop_variables_.end()) return found->second;
   std::vector<double> values(plate.size);
   for (std::size_t k = 0; k < plate.size; ++k) values[k] = static_cast<double>(plate.first) + static_cast<double>(k);
   ad::Node node = constant(tensor::Shape({tensor::Dim{plate.dim, plate.size}}), values);
-  loop_variables_[plate.dim.number] = node;
+  loop_variables_[key] = node;
   return node;
 }
 
@@ -133,6 +136,8 @@ ad::Node Lowerer::lower(const lang::Expr& expr, const LoopContext& context) {
 ad::Node Lowerer::lower_name(const lang::Expr& expr, const LoopContext& context) {
   for (auto plate = context.rbegin(); plate != context.rend(); ++plate)
     if (plate->variable == expr.name) return loop_variable(*plate);
+  if (const graph::DefinitionNode* local = iteration_local(graph_, expr.name))
+    return lower_iteration_local(*this, *local, context, expr.range);  // sequential.hpp
   return whole(expr.name, context, expr.range);
 }
 
@@ -154,6 +159,12 @@ const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange 
         symbol->kind == lang::SymbolKind::Generated ? graph_.generated_definition(name) : graph_.definition(name);
     if (!definition) throw LocatedError(where, "the definition of '" + name + "' is not supported by the engine yet");
     if (in_progress_[name]) throw LocatedError(where, "'" + name + "' depends on itself");
+    if (definition->assembled() && !(symbol->data_only && data_lowerer_)) {
+      in_progress_[name] = true;
+      assemble_definitions(*this, *symbol);  // sequential.hpp: binds it and the rest of its group
+      in_progress_[name] = false;
+      return bound_.at(name);
+    }
     in_progress_[name] = true;
     value = symbol->data_only && data_lowerer_ ? copy_from_data_program(name, where) : lower_definition(*definition);
     in_progress_[name] = false;
@@ -294,6 +305,7 @@ ad::Node Lowerer::lower_binary(const lang::Expr& expr, const LoopContext& contex
 
 ad::Node Lowerer::lower_literal_list(const lang::Expr& expr, const LoopContext& context) {
   // {a, b, c} or [a, b, c] of scalars: each a (event0: 1) value, concatenated.
+  if (!expr.args.empty() && is_container(type_of(*expr.args[0]))) return lower_list_of_containers(expr, context);
   std::vector<ad::Node> elements;
   tensor::Shape common;
   for (const lang::ExprPtr& element : expr.args) {
@@ -310,6 +322,24 @@ ad::Node Lowerer::lower_literal_list(const lang::Expr& expr, const LoopContext& 
   ad::Node result = ad::add(elements[0], zeros);
   for (std::size_t k = 1; k < elements.size(); ++k)
     result = ad::concatenate(result, ad::add(elements[k], zeros), tensor::event(0));
+  return result;
+}
+
+ad::Node Lowerer::lower_list_of_containers(const lang::Expr& expr, const LoopContext& context) {
+  // {theta1, theta2} of vectors (an HMM's transition rows): each element gets a new leading
+  // event dim of size 1 (its own event dims parked on spare plates meanwhile, then moved
+  // behind it), and the elements are concatenated along it: an (elements, ...) array.
+  ad::Node result;
+  for (const lang::ExprPtr& element : expr.args) {
+    if (!is_container(type_of(*element)))
+      throw LocatedError(element->range, "a list mixing containers and scalars is not supported by the engine yet");
+    ad::Node node = lower(*element, context);
+    const int rank = node.shape().event_rank();
+    for (int k = 0; k < rank; ++k) node = ad::rename_dim(node, tensor::event(0), tensor::plate(kParkedPlates + k));
+    node = ad::add(node, constant(tensor::Shape({tensor::Dim{tensor::event(0), 1}}), {0.0}));
+    for (int k = 0; k < rank; ++k) node = ad::rename_dim(node, tensor::plate(kParkedPlates + k), tensor::event(1 + k));
+    result = result.valid() ? ad::concatenate(result, node, tensor::event(0)) : node;
+  }
   return result;
 }
 

@@ -18,6 +18,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "engine/ad/builder.hpp"
@@ -39,6 +40,9 @@ struct PlateBinding {
   std::int64_t first = 1;  // the loop's a
   std::size_t size = 0;    // b - a + 1 (0 when b < a)
   const lang::Stmt* loop = nullptr;
+  // An unrolled iteration of a sequential loop (sequential.hpp): the variable is the int
+  // `first`, size 1, and `dim` is one no value carries.
+  bool sequential = false;
 };
 using LoopContext = std::vector<PlateBinding>;  // enclosing loops, outermost first
 
@@ -56,6 +60,7 @@ class Lowerer {
 
   ad::Program& program() { return program_; }
   const graph::ModelGraph& graph() const { return graph_; }
+  const io::DataSet& data() const { return data_; }
   void bind(const std::string& name, ad::Node value) { bound_[name] = {value, {}}; }
   // A value indexed by loop variables (a summed-out latent: enumeration.hpp).
   void bind(const std::string& name, DefinedValue value) { bound_[name] = std::move(value); }
@@ -91,6 +96,7 @@ class Lowerer {
   ad::Node lower_index(const lang::Expr& expr, const LoopContext& context);
   ad::Node lower_call(const lang::Expr& expr, const LoopContext& context);
   ad::Node lower_literal_list(const lang::Expr& expr, const LoopContext& context);
+  ad::Node lower_list_of_containers(const lang::Expr& expr, const LoopContext& context);
   ad::Node loop_variable(const PlateBinding& plate);
   // Whether the value of expr depends on a param or latent (else it is computed once).
   bool reads_parameters(const lang::Expr& expr) const;
@@ -104,7 +110,8 @@ class Lowerer {
   Lowerer* data_lowerer_;
   std::map<std::string, DefinedValue, std::less<>> bound_;  // data, params, definitions done
   std::map<std::string, bool, std::less<>> in_progress_;
-  std::map<int, ad::Node> loop_variables_;  // plate number -> (a..b)
+  // (plate number, a, size) -> (a..b): a plate inside a sequential loop may change its range per iteration.
+  std::map<std::tuple<int, std::int64_t, std::size_t>, ad::Node> loop_variables_;
   UnboundHook on_unbound_;
   DataFeed* feed_ = nullptr;
   bool data_side_ = false;

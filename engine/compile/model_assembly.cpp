@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/compile/enumeration.hpp"
+#include "engine/compile/sequential.hpp"
 #include "engine/io/constant_expression.hpp"
 #include "stdlib/transforms/transform_op.hpp"
 
@@ -56,13 +57,13 @@ const lang::Symbol* subject_symbol(const lang::CheckedProgram& checked, const la
   return factor.subject.empty() ? nullptr : checked.find(factor.subject);
 }
 
-// One `~` or `target +=` as a scalar: the sum over its elements, times the size of each
-// enclosing plate its value does not vary along (the statement holds once per iteration).
-// A statement reading a summed-out latent goes to the enumeration instead (invalid node).
-ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration& enumeration,
-                    std::vector<ad::Node>& values) {
+// One `~` or `target +=` in one loop context as a scalar: the sum over its elements, times
+// the size of each enclosing plate its value does not vary along (the statement holds once
+// per iteration). A statement reading a summed-out latent goes to the enumeration instead
+// (invalid node). Inside a sequential loop this is one unrolled iteration (sequential.hpp).
+ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, const LoopContext& context,
+                    Enumeration& enumeration, std::vector<ad::Node>& values) {
   const lang::Stmt& statement = *node.factor->statement;
-  LoopContext context = lowerer.context_of(node.loops);
   ad::Node total;
   values.clear();  // what the term is computed from
   if (statement.kind == lang::StmtKind::Tilde) {
@@ -72,6 +73,9 @@ ad::Node lower_term(Lowerer& lowerer, const graph::FactorNode& node, Enumeration
     values.push_back(lowerer.lower(*statement.rhs, context));
   }
   if (Enumeration::involves(values)) {
+    if (in_sequential_loop(lowerer.graph(), node.loops))
+      throw LocatedError(statement.range, "a discrete latent summed out inside a sequential loop (a forward algorithm) "
+                                          "is not supported by the engine yet");
     enumeration.add_factor(lowerer, statement, values, context);
     return {};
   }
@@ -174,12 +178,15 @@ ad::Node lower_model_factors(CompiledModel& model, Lowerer& lowerer, const graph
         subject->kind == lang::SymbolKind::Param)
       continue;
     current = node.factor->statement;
-    std::vector<ad::Node> arguments;
-    ad::Node term = lower_term(lowerer, node, enumeration, arguments);
-    if (!term.valid()) continue;  // kept for the enumeration
     const bool on_data = node.factor->kind == lang::FactorKind::Likelihood || node.factor->kind == lang::FactorKind::Target;
-    model.terms.push_back({current, term, on_data, std::move(arguments)});
-    accumulate(term);
+    // One term per unrolled iteration of the sequential loops around it (once without any).
+    for_each_iteration(lowerer, node.loops, [&](const LoopContext& context) {
+      std::vector<ad::Node> arguments;
+      ad::Node term = lower_term(lowerer, node, context, enumeration, arguments);
+      if (!term.valid()) return;  // kept for the enumeration
+      model.terms.push_back({current, term, on_data, std::move(arguments)});
+      accumulate(term);
+    });
   }
   current = nullptr;
   if (!enumeration.empty()) {
@@ -208,6 +215,7 @@ void lower_reported_definitions(CompiledModel& model, Lowerer& lowerer, const gr
   for (const auto& [name, definition] : graph.definitions) {
     const lang::Symbol& symbol = *definition.symbol;
     if (symbol.kind != lang::SymbolKind::ModelDefinition || symbol.data_only) continue;
+    if (definition.iteration_local) continue;  // one value per iteration: nothing to report
     ReportedDefinition reported;
     reported.name = name;
     reported.symbol = &symbol;

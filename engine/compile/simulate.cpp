@@ -4,12 +4,15 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
 #include <stdexcept>
 
 #include "engine/ad/draw.hpp"
 #include "engine/compile/lowering.hpp"
 #include "engine/compile/model_assembly.hpp"
+#include "engine/compile/nets.hpp"
+#include "engine/compile/sequential.hpp"
 #include "engine/io/constant_expression.hpp"
 #include "stdlib/distributions/registry.hpp"
 
@@ -78,6 +81,7 @@ class SimulationBuilder {
   }
 
   void build(const SimulationOptions& options) {
+    bind_net_weights(options.net_weights);
     for (const std::string& name : options.given) bind_given(name);
     for (const lang::Symbol& symbol : checked_.symbols) {
       if (given_.count(symbol.name)) continue;
@@ -86,8 +90,8 @@ class SimulationBuilder {
         case lang::SymbolKind::Param:
         case lang::SymbolKind::Latent: wanted = true; break;
         case lang::SymbolKind::Data: wanted = data_.find(symbol.name) == nullptr; break;
-        case lang::SymbolKind::ModelDefinition: wanted = !symbol.data_only; break;
-        case lang::SymbolKind::Generated: wanted = options.generated; break;
+        case lang::SymbolKind::ModelDefinition: wanted = !symbol.data_only && !iteration_local(graph_, symbol.name); break;
+        case lang::SymbolKind::Generated: wanted = options.generated && !iteration_local(graph_, symbol.name); break;
         default: break;
       }
       if (!wanted) continue;
@@ -137,7 +141,49 @@ class SimulationBuilder {
     for (std::size_t k = 0; k < shape.element_count(); ++k)
       value.element_names.push_back(io::element_name(symbol.name, value.dims, k));
     value.node = node;
+    if (auto found = drawn_by_.find(symbol.name); found != drawn_by_.end() && role == SimulatedRole::drawn) {
+      value.distribution = found->second.first;
+      value.arguments = found->second.second;
+    }
     simulator_.values_.push_back(std::move(value));
+  }
+
+  // The weights of the nets the model block calls, from the saved params (nets.hpp layout:
+  // the saved W[j][i] lands at coordinate i + n_{l-1} * j of the stored W^T).
+  void bind_net_weights(const nlohmann::json* saved) {
+    for (const NetParameters& net : layout_nets(checked_, data_)) {
+      if (!read_by_model(checked_, *net.symbol)) continue;
+      if (!saved || !saved->is_object())
+        throw LocatedError(net.symbol->range, "the net '" + net.name + "' has no prior to draw its weights from: " +
+                                                  "give them with --params FILE.json (written by pm fit --save-params)");
+      for (const NetLayer& layer : net.layers) {
+        auto number_at = [&](const std::string& name, std::initializer_list<std::size_t> path) -> double {
+          const nlohmann::json* element = saved->contains(name) ? &(*saved)[name] : nullptr;
+          if (!element)
+            throw LocatedError(net.symbol->range, "'" + name + "' is missing from the params file");
+          for (std::size_t index : path) {
+            if (!element->is_array() || element->size() <= index) element = nullptr;
+            else element = &(*element)[index];
+            if (!element) break;
+          }
+          if (!element || !element->is_number())
+            throw LocatedError(net.symbol->range, "'" + name + "' in the params file should be nested arrays of " +
+                                                      (path.size() == 2 ? std::to_string(layer.outputs) + " x " +
+                                                                              std::to_string(layer.inputs)
+                                                                        : std::to_string(layer.outputs)) +
+                                                      " numbers");
+          return element->get<double>();
+        };
+        std::vector<double> weight(layer.inputs * layer.outputs), bias(layer.outputs);
+        for (std::size_t j = 0; j < layer.outputs; ++j) {
+          for (std::size_t i = 0; i < layer.inputs; ++i) weight[i + layer.inputs * j] = number_at(layer.weight_name, {j, i});
+          bias[j] = number_at(layer.bias_name, {j});
+        }
+        lowerer_.bind(layer.weight_name,
+                      simulator_.program_->constant(tensor::Shape::matrix(layer.inputs, layer.outputs), weight));
+        lowerer_.bind(layer.bias_name, simulator_.program_->constant(tensor::Shape::vector(layer.outputs), bias));
+      }
+    }
   }
 
   // The `~` that draws `name`, with its loops (null when there is none).
@@ -175,6 +221,17 @@ class SimulationBuilder {
         break;
       }
       default: return false;
+    }
+    // Several `~`, or one in a sequential loop: drawn slice by slice, in order (sequential.hpp).
+    if (std::vector<const graph::FactorNode*> slices = sliced_draws(graph_, name); !slices.empty()) {
+      if (in_progress_.count(name)) throw LocatedError(where, "'" + name + "' depends on itself");
+      in_progress_.insert(name);
+      const lang::Stmt* outer = current_;
+      draw_in_slices(lowerer_, *symbol, slices, declared_dims(*symbol, data_).value_or(std::vector<std::size_t>{}),
+                     declared_bounds(*symbol, data_), &simulator_.stream_, current_);
+      current_ = outer;
+      in_progress_.erase(name);
+      return true;
     }
     graph::DefinitionNode storage;
     const graph::DefinitionNode* drawn = drawing_statement(*symbol, storage);
@@ -251,6 +308,7 @@ class SimulationBuilder {
     std::size_t parameter_dimension = 0;
     for (std::size_t k = 0; k < statement.args.size(); ++k) {
       ad::Node node = lowerer_.lower(*statement.args[k], context);
+      drawn_by_[symbol.name].second.push_back(node);
       int rank = event_rank_of(specs[k + 1].shape);
       if (rank > 0) {
         const int extra = node.shape().event_rank() - rank;
@@ -262,6 +320,7 @@ class SimulationBuilder {
       }
       parameters.push_back({node, rank});
     }
+    drawn_by_[symbol.name].first = statement.distribution;
     std::vector<tensor::Dim> elements;
     std::vector<std::size_t> outcome_event;
     for (const PlateBinding& plate : value.index_plates) elements.push_back({plate.dim, plate.size});
@@ -323,25 +382,27 @@ class SimulationBuilder {
       if (subject && (subject->kind == lang::SymbolKind::Param || subject->kind == lang::SymbolKind::Latent)) continue;
       const lang::Stmt& statement = *node.factor->statement;
       current_ = &statement;
-      LoopContext context = lowerer_.context_of(node.loops);
-      std::vector<ad::Node> values;
-      ad::Node term;
-      if (statement.kind == lang::StmtKind::Tilde) {
-        values.push_back(lowerer_.lower(*statement.lhs, context));
-        for (const lang::ExprPtr& arg : statement.args) values.push_back(lowerer_.lower(*arg, context));
-        term = lower_log_density(lowerer_, statement.distribution, "", values, true, statement.distribution_range);
-      } else {
-        values.push_back(lowerer_.lower(*statement.rhs, context));
-        term = values[0].shape().rank() == 0 ? values[0] : ad::sum(values[0]);
-      }
-      double repeats = 1.0;
-      for (const PlateBinding& plate : context) {
-        bool varies = false;
-        for (ad::Node value : values) varies = varies || value.shape().has(plate.dim);
-        if (!varies) repeats *= static_cast<double>(plate.size);
-      }
-      if (repeats != 1.0) term = ad::multiply(term, lowerer_.scalar(repeats));
-      total = total.valid() ? ad::add(total, term) : term;
+      // One term per unrolled iteration of a sequential loop (sequential.hpp).
+      for_each_iteration(lowerer_, node.loops, [&](const LoopContext& context) {
+        std::vector<ad::Node> values;
+        ad::Node term;
+        if (statement.kind == lang::StmtKind::Tilde) {
+          values.push_back(lowerer_.lower(*statement.lhs, context));
+          for (const lang::ExprPtr& arg : statement.args) values.push_back(lowerer_.lower(*arg, context));
+          term = lower_log_density(lowerer_, statement.distribution, "", values, true, statement.distribution_range);
+        } else {
+          values.push_back(lowerer_.lower(*statement.rhs, context));
+          term = values[0].shape().rank() == 0 ? values[0] : ad::sum(values[0]);
+        }
+        double repeats = 1.0;
+        for (const PlateBinding& plate : context) {
+          bool varies = false;
+          for (ad::Node value : values) varies = varies || value.shape().has(plate.dim);
+          if (!varies) repeats *= static_cast<double>(plate.size);
+        }
+        if (repeats != 1.0) term = ad::multiply(term, lowerer_.scalar(repeats));
+        total = total.valid() ? ad::add(total, term) : term;
+      });
     }
     current_ = nullptr;
     return total.valid() ? total : lowerer_.scalar(0.0);
@@ -353,6 +414,8 @@ class SimulationBuilder {
   const io::DataSet& data_;
   Lowerer lowerer_;
   std::set<std::string, std::less<>> given_, in_progress_;
+  // Each drawn name's distribution and lowered arguments (SimulatedValue::distribution).
+  std::map<std::string, std::pair<std::string, std::vector<ad::Node>>> drawn_by_;
   const lang::Stmt* current_ = nullptr;
 };
 

@@ -49,6 +49,11 @@ struct SimulationOptions {
   // evaluation of the data's factors per run (e.g. the generated block under VI).
   bool log_likelihood = true;
   std::uint64_t seed = 1;
+  // Saved params (pm fit --save-params, params_json.hpp) holding the weights of the nets the
+  // model block calls, by their stable names (`decoder.layer1.weight` as [n_l][n_{l-1}],
+  // `decoder.layer1.bias`): bound as constants. Nets have no prior, so a model block that
+  // calls a net without them is an error naming the net. Must outlive compile() only.
+  const nlohmann::json* net_weights = nullptr;
 };
 
 enum class SimulatedRole { given, drawn, defined, generated };
@@ -62,6 +67,12 @@ struct SimulatedValue {
   std::vector<std::size_t> dims;
   std::vector<std::string> element_names;  // "y[1]", ... ("mu" for a scalar)
   ad::Node node;
+  // A drawn value: the distribution of its `~` and the lowered arguments the draw read (as
+  // lowered, before any renaming of array dims), e.g. the decoder's output for
+  // `x ~ bernoulli_probs(decoder(z))`: after run(), values_of-like access through
+  // Simulator::argument_values gives E[x | z] without the draw's noise (pm sample --png).
+  std::string distribution;
+  std::vector<ad::Node> arguments;
 };
 
 class Simulator {
@@ -87,6 +98,8 @@ class Simulator {
   double log_likelihood() const { return program_->value(log_likelihood_); }
   // After run(): the values of one output.
   std::span<const double> values_of(const SimulatedValue& value) const { return program_->values(value.node); }
+  // After run(): the values of one argument node of a drawn value (SimulatedValue::arguments).
+  std::span<const double> argument_values(ad::Node argument) const { return program_->values(argument); }
 
  private:
   Simulator() = default;

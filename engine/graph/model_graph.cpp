@@ -1,6 +1,7 @@
 // Building the model graph: roles of names, loops of statements, unsupported features.
 #include "engine/graph/model_graph.hpp"
 
+#include <algorithm>
 #include <functional>
 
 namespace pm::graph {
@@ -60,22 +61,42 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
   for (const lang::Loop& loop : checked.loops) {
     if (!placed_block(loop.block)) continue;
     if (loop.sequential) {
-      diagnostics.error(loop.statement->range, "the sequential loop over '" + loop.variable + "' (it " + loop.reason +
-                                                   ")" + kNotYet);
+      graph.sequential_loops.insert(loop.statement);  // unrolled by the compiler
       continue;
     }
     graph.plate_numbers[loop.statement] = next_plate++;
   }
 
-  // A definition by one statement, placed in its loops; several statements are not lowered yet.
+  // A definition placed in its loops; by several statements or inside a sequential loop it
+  // is assembled slice by slice (all statements must be `=` or typed declarations then).
   auto add_definition = [&](const lang::Symbol& symbol, std::map<std::string, DefinitionNode, std::less<>>& into) {
-    if (symbol.definitions.size() != 1) {
-      diagnostics.error(symbol.range, "'" + symbol.name + "' is defined by " + std::to_string(symbol.definitions.size()) +
-                                          " statements, which" + kNotYet);
+    if (symbol.definitions.empty()) {
+      diagnostics.error(symbol.range, "'" + symbol.name + "' is declared but never defined, which" + kNotYet);
       return;
     }
     const lang::Stmt* statement = symbol.definitions.front();
-    into[symbol.name] = {&symbol, statement, placed[statement]};
+    bool assembled = symbol.definitions.size() > 1;
+    for (const lang::Stmt* each : symbol.definitions)
+      for (const lang::Stmt* loop : placed[each]) assembled = assembled || graph.sequential_loops.count(loop) > 0;
+    DefinitionNode node{&symbol, statement, placed[statement], {}};
+    const bool whole = statement->kind == lang::StmtKind::Declare ||
+                       (statement->kind == lang::StmtKind::Assign && statement->lhs->kind == lang::ExprKind::Name);
+    if (assembled && symbol.definitions.size() == 1 && whole) {
+      node.iteration_local = true;  // one value per iteration of its sequential loop
+      assembled = false;
+    }
+    if (assembled) {
+      for (const lang::Stmt* each : symbol.definitions)
+        if (each->kind != lang::StmtKind::Assign && each->kind != lang::StmtKind::Declare) {
+          diagnostics.error(each->range, "'" + symbol.name + "' is drawn by a `~` and also defined elsewhere, which" +
+                                             kNotYet);
+          return;
+        }
+      node.statements = symbol.definitions;
+      std::sort(node.statements.begin(), node.statements.end(),
+                [](const lang::Stmt* a, const lang::Stmt* b) { return a->range.begin < b->range.begin; });
+    }
+    into[symbol.name] = node;
   };
   for (const lang::Symbol& symbol : checked.symbols) {
     switch (symbol.kind) {

@@ -9,16 +9,19 @@
 //   definitions   deterministic names of the model block; `data_only` ones (Stan's
 //                 transformed data) are computed once when the data loads
 //   factors       every `~` and `target +=` of the model block, with its enclosing loops
-// Plates are the `for` loops of the model block; each loop gets plate dim number = its rank
-// in source order, so that two loops never share a plate dim.
+// Plates are the `for` loops of the model block that the checker does not mark sequential;
+// each gets plate dim number = its rank in source order, so that two loops never share a
+// plate dim. Sequential loops (lang/check's decision, not re-derived here) get no plate: the
+// compiler unrolls them (engine/compile/sequential.hpp).
 //
 // What the engine cannot lower yet is reported here, at the statement or declaration, as an
-// error "... is not supported by the engine yet": sequential loops, definitions spread over
-// several statements. Nets are listed; their weights are made by engine/compile/nets.hpp.
+// error "... is not supported by the engine yet": a name defined by several statements that
+// include a generated `~`, a declared name never defined. Nets are listed; their weights are made by engine/compile/nets.hpp.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,8 +37,17 @@ struct FactorNode {
 
 struct DefinitionNode {
   const lang::Symbol* symbol = nullptr;
-  const lang::Stmt* statement = nullptr;  // the Assign or typed Declare that defines it
+  const lang::Stmt* statement = nullptr;  // the Assign or typed Declare that defines it (the first one)
   std::vector<const lang::Stmt*> loops;   // enclosing `for` statements, outermost first
+  // Assembled slice by slice (engine/compile/sequential.hpp) when defined by several
+  // statements or inside a sequential loop (`nu[1] = ...; for (t in 2:T) nu[t] = ...`):
+  // every defining statement, in source order; empty otherwise.
+  std::vector<const lang::Stmt*> statements;
+  bool assembled() const { return !statements.empty(); }
+  // A local of a sequential loop's body (`real m = a * y[t - 1];` inside `for (t in ...)`,
+  // one statement, not indexed): one value per iteration, lowered where it is read, in the
+  // reader's iteration (sequential.hpp); it has no value outside the loop.
+  bool iteration_local = false;
 };
 
 struct ModelGraph {
@@ -46,7 +58,8 @@ struct ModelGraph {
   // Model-block definitions, and the guide block's (lowered only under VI).
   std::map<std::string, DefinitionNode, std::less<>> definitions;
   std::vector<FactorNode> factors;  // model block, source order
-  std::map<const lang::Stmt*, int> plate_numbers;  // each model `for` -> its plate dim number
+  std::map<const lang::Stmt*, int> plate_numbers;  // each model plate `for` -> its plate dim number
+  std::set<const lang::Stmt*> sequential_loops;    // the model's (and placed generated) sequential `for`s
 
   // With include_generated only (simulation, docs/simulation.md): each name of the generated
   // block with its one defining statement (an Assign, a typed Declare, or a `~` draw) and

@@ -324,7 +324,8 @@ TEST_CASE("logistic regression's generated block: typed definitions over a matri
   CHECK(simulator.log_likelihood() == doctest::Approx(total).epsilon(1e-10));
 }
 
-TEST_CASE("located errors: a param without a prior, a latent with a flat prior, a sequential loop") {
+// (Sequential loops are simulated in order: tests/compile/sequential_test.cpp.)
+TEST_CASE("located errors: a param without a prior, a latent with a flat prior") {
   auto param = simulate_text(R"(
 param {
   real mu;
@@ -341,24 +342,6 @@ model {
   auto flat = simulate_text("latent {\n  real z;\n}\nmodel {\n}\n", "{}");
   CHECK(!flat->simulator);
   CHECK(flat->messages().find("flat prior") != std::string::npos);
-
-  auto sequential = simulate_text(R"(
-data {
-  int<lower=1> T;
-}
-latent {
-  vector[T] x;
-}
-model {
-  x[1] ~ normal(0, 1);
-  for (t in 2:T) {
-    x[t] ~ normal(x[t - 1], 1);
-  }
-}
-)",
-                                  R"({"T": 3})");
-  CHECK(!sequential->simulator);
-  CHECK(sequential->messages().find("not supported by the engine yet") != std::string::npos);
 }
 
 }  // namespace

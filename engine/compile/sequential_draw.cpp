@@ -1,0 +1,60 @@
+// Drawing a variable slice by slice (sequential.hpp, "Simulation"): fvbn.pm's columns in
+// order, a random walk's steps in order.
+#include "engine/compile/sequential.hpp"
+#include "stdlib/distributions/registry.hpp"
+
+namespace pm::compile {
+
+std::vector<const graph::FactorNode*> sliced_draws(const graph::ModelGraph& graph, const std::string& name) {
+  std::vector<const graph::FactorNode*> statements;
+  bool sequential = false;
+  for (const graph::FactorNode& node : graph.factors) {
+    if (node.factor->subject != name || node.factor->statement->kind != lang::StmtKind::Tilde) continue;
+    statements.push_back(&node);
+    sequential = sequential || in_sequential_loop(graph, node.loops);
+  }
+  if (statements.size() < 2 && !sequential) statements.clear();
+  return statements;
+}
+
+ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std::vector<const graph::FactorNode*>& statements,
+                        const std::vector<std::size_t>& dims, const ad::DrawBounds& bounds, random::Stream* stream,
+                        const lang::Stmt*& current) {
+  std::vector<tensor::Dim> whole_dims;
+  for (std::size_t k = 0; k < dims.size(); ++k) whole_dims.push_back({tensor::event(static_cast<int>(k)), dims[k]});
+  const tensor::Shape whole_shape(whole_dims);
+  ad::Node value = lowerer.constant(whole_shape, std::vector<double>(whole_shape.element_count(), 0.0));
+  lowerer.bind(symbol.name, value);
+  for (const graph::FactorNode* node : statements) {
+    const lang::Stmt& statement = *node->factor->statement;
+    current = &statement;
+    const stdlib::kernels::DistributionEntry* entry = stdlib::kernels::find_distribution(statement.distribution);
+    if (!entry || !entry->sample)
+      throw LocatedError(statement.distribution_range,
+                         "drawing from '" + statement.distribution + "' is not supported by the engine yet");
+    if (statement.args.size() + 1 != entry->arg_count)
+      throw LocatedError(statement.distribution_range, "'" + statement.distribution + "' takes " +
+                                                           std::to_string(entry->arg_count - 1) + " parameters in the engine");
+    for (const stdlib::kernels::ArgSpec& spec : entry->arguments())
+      if (spec.shape != stdlib::kernels::ArgShape::scalar)
+        throw LocatedError(statement.distribution_range, "drawing '" + symbol.name + "' in slices from the multivariate '" +
+                                                             statement.distribution + "' is not supported by the engine yet");
+    for_each_iteration(lowerer, node->loops, [&](const LoopContext& context) {
+      std::vector<WrittenDim> slice = written_slice(lowerer, *statement.lhs, symbol.name, dims, context);
+      if (slice_is_empty(slice)) return;  // nothing to draw
+      std::vector<ad::FactorArgument> parameters;
+      for (const lang::ExprPtr& arg : statement.args) parameters.push_back({lowerer.lower(*arg, context), 0});
+      const tensor::Shape expected = slice_shape(slice);
+      ad::Node piece = ad::draw(entry->sample, parameters, expected, {}, stream, bounds);
+      if (!(piece.shape() == expected))
+        throw LocatedError(statement.range, "this `~` draws values shaped " + piece.shape().to_string() +
+                                                ", but its left side is shaped " + expected.to_string());
+      value = write_slice(lowerer, value, piece, slice, dims);
+      lowerer.bind(symbol.name, value);  // later iterations read the slices drawn so far
+    });
+  }
+  current = nullptr;
+  return value;
+}
+
+}  // namespace pm::compile
