@@ -92,7 +92,8 @@ int run_prior_evidence(const LoadedModel& loaded, const EvidenceOptions& options
   if (!data) return kExitBadInput;
   lang::Diagnostics diagnostics;
   std::unique_ptr<compile::Simulator> simulator = compile::Simulator::compile(
-      loaded.checked, *data, {.given = compile::given_names_in_json(loaded.checked, saved), .seed = options.seed},
+      loaded.checked, *data,
+      {.given = compile::given_names_in_json(loaded.checked, saved), .seed = options.seed, .net_weights = &saved},
       diagnostics);
   std::cerr << lang::render_all(*loaded.file, diagnostics);
   if (!simulator) return kExitBadInput;

@@ -164,8 +164,12 @@ int run_fit(const FitOptions& options) {
     std::cerr << "pm: fit: --batch trains variational models (--method vi); --method " << method << " uses all the data\n";
     return kExitBadInput;
   }
-  std::optional<compile::CompiledModel> model = load_data_and_compile(
-      *loaded, options.data, {.include_priors = method == "map", .include_jacobian = options.jacobian});
+  std::optional<io::DataSet> data = load_model_data(*loaded, options.data);
+  if (!data) return kExitBadInput;
+  lang::Diagnostics diagnostics;
+  std::optional<compile::CompiledModel> model = compile::compile_model(
+      loaded->checked, *data, {.include_priors = method == "map", .include_jacobian = options.jacobian}, diagnostics);
+  std::cerr << lang::render_all(*loaded->file, diagnostics);
   if (!model) return kExitBadInput;
 
   infer::OptimizeOptions optimize_options;
@@ -248,7 +252,7 @@ int run_fit(const FitOptions& options) {
       !write_file_atomically(options.discrete_out, infer::discrete_posteriors_csv(posteriors)))
     return kExitBadInput;
   if (!options.save_params.empty() &&
-      !write_file_atomically(options.save_params, infer::params_to_json(*model, result.values).dump(2) + "\n"))
+      !write_file_atomically(options.save_params, with_sizes(infer::params_to_json(*model, result.values), loaded->checked, *data).dump(2) + "\n"))
     return kExitBadInput;
   return kExitSuccess;
 }

@@ -243,4 +243,14 @@ std::optional<nlohmann::json> read_json_file(const std::string& path) {
   }
 }
 
+nlohmann::json saved_sizes(const lang::CheckedProgram& checked, const io::DataSet& data) {
+  nlohmann::json sizes = nlohmann::json::object();
+  for (const lang::Symbol& symbol : checked.symbols) {
+    if (symbol.kind != lang::SymbolKind::Data || !symbol.type.is_int()) continue;
+    const io::DataValue* value = data.find(symbol.name);
+    if (value && value->is_scalar()) sizes[symbol.name] = static_cast<std::int64_t>(value->scalar());
+  }
+  return sizes;
+}
+
 }  // namespace pm::cli

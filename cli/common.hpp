@@ -73,6 +73,14 @@ std::optional<compile::CompiledModel> load_data_and_compile(const LoadedModel& l
                                                             const std::vector<std::string>& data_arguments,
                                                             const compile::CompileOptions& options);
 
+// The data ints of a fit (every scalar int data value: the sizes), which --save-params keeps
+// under "__sizes__" so that `pm sample --params` can draw data of the fitted shapes.
+nlohmann::json saved_sizes(const lang::CheckedProgram& checked, const io::DataSet& data);
+inline nlohmann::json with_sizes(nlohmann::json saved, const lang::CheckedProgram& checked, const io::DataSet& data) {
+  saved["__sizes__"] = saved_sizes(checked, data);
+  return saved;
+}
+
 // Each subcommand adds itself to the app; its callback stores the exit code.
 void add_check_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
@@ -82,5 +90,6 @@ void add_evidence_command(CLI::App& app, int& exit_code);
 void add_sample_command(CLI::App& app, int& exit_code);
 void add_summary_command(CLI::App& app, int& exit_code);
 void add_score_command(CLI::App& app, int& exit_code);
+void add_encode_command(CLI::App& app, int& exit_code);
 
 }  // namespace pm::cli

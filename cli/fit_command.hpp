@@ -64,6 +64,21 @@ std::optional<std::vector<double>> saved_guide_parameters(const std::string& pat
 // when it has none (a point estimate of MAP / MLE). Nullopt after printing why.
 std::optional<compile::GuideFamily> saved_guide_family(const std::string& path);
 
+// The guide's PSIS k-hat per datum (Yao et al. 2018) on the first `rows` rows of the data:
+// q(z_n | x_n) against p(z_n | x_n; theta) for each, from `draws` draws each. An amortized
+// guide is judged datum by datum: the k-hat of all rows at once is that of an importance
+// sampler in thousands of dimensions, always "bad", and costs a pass over the data per draw.
+// Nullopt when the model has a global latent, no latent, or no data plate.
+struct DatumKhats {
+  std::vector<double> khat;  // per datum
+  double median = 0, largest = 0;
+  std::size_t bad = 0;  // above 0.7
+};
+std::optional<DatumKhats> per_datum_khat(const LoadedModel& loaded, const io::DataSet& data,
+                                         const compile::DataPlate& plate, compile::GuideFamily family,
+                                         std::span<const double> parameters, std::size_t rows, std::size_t draws,
+                                         std::uint64_t seed);
+
 // The same with --batch: minibatch training over the data plate (engine/infer/minibatch.hpp).
 int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded);
 

@@ -81,16 +81,10 @@ ColumnSummaries summarize_columns(compile::VariationalModel& model, std::span<co
   return result;
 }
 
-// The guide's PSIS k-hat per datum (Yao et al. 2018) on the first rows of the data:
-// q(z_n | x_n) against p(z_n | x_n; theta) for each of them, from `draws` draws each (the
-// amortized guide is judged datum by datum; a k-hat of all the rows at once would be that of
-// an importance sampler in thousands of dimensions, always "bad", and cost a pass over the
-// data per draw). Empty when the model has global latents or no latent.
-struct DatumKhats {
-  std::vector<double> khat;  // per datum
-  double median = 0, largest = 0;
-  std::size_t bad = 0;  // above 0.7
-};
+nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
+
+}  // namespace
+
 
 std::optional<DatumKhats> per_datum_khat(const LoadedModel& loaded, const io::DataSet& data, const compile::DataPlate& plate,
                                          compile::GuideFamily family, std::span<const double> parameters, std::size_t rows,
@@ -121,10 +115,6 @@ std::optional<DatumKhats> per_datum_khat(const LoadedModel& loaded, const io::Da
   result.bad = static_cast<std::size_t>(std::count_if(sorted.begin(), sorted.end(), [](double k) { return k > 0.7; }));
   return result;
 }
-
-nlohmann::json number(double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); }
-
-}  // namespace
 
 int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
   std::optional<compile::GuideFamily> family = compile::parse_guide_family(options.guide);
@@ -330,7 +320,8 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
     // The batch's local latents are one batch's values: not saved.
     for (const compile::ParameterSlot& slot : model->model.slots)
       if (plate->is_local(slot.name)) saved.erase(slot.name);
-    if (!write_file_atomically(options.save_params, saved.dump(2) + "\n")) return kExitBadInput;
+    if (!write_file_atomically(options.save_params, with_sizes(std::move(saved), loaded.checked, *data).dump(2) + "\n"))
+      return kExitBadInput;
   }
   return kExitSuccess;
 }

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/fit_command.hpp"
+#include "engine/compile/data_plate.hpp"
 #include "engine/compile/simulate.hpp"
 #include "engine/compile/variational.hpp"
 #include "engine/infer/discrete_report.hpp"
@@ -33,6 +35,14 @@ constexpr std::size_t kMaxRows = 60;  // longer tables are cut; -o and --json ho
 
 struct Reported {
   std::vector<infer::DrawSummary> summaries;  // per column of the draws
+  // Per column: whether the table and --json show it (not the local latents of an amortized
+  // guide, thousands of them, unless --summary-locals; -o keeps every column).
+  std::vector<bool> shown;
+  std::size_t hidden = 0;
+  std::string hidden_names;
+  // With amortized local latents: the k-hat per datum on the first rows, reported instead
+  // of the joint one (fit_command.hpp, per_datum_khat).
+  std::optional<DatumKhats> per_datum;
   infer::PsisResult psis;
   bool psis_available = false;
 };
@@ -57,6 +67,30 @@ Reported summarize(const infer::VariationalFitResult& fit, bool weighted) {
   return reported;
 }
 
+// The local latents a guide block draws from the data (vae.pm's z: one row per datum) are
+// hidden from the table and --json unless --summary-locals (CLI.md).
+void hide_amortized_locals(const lang::CheckedProgram& checked, const io::DataSet& data,
+                           const compile::VariationalModel& model, const infer::VariationalFitResult& fit,
+                           bool summary_locals, Reported& reported) {
+  reported.shown.assign(fit.names.size(), true);
+  if (summary_locals) return;
+  std::string error;
+  std::optional<compile::DataPlate> plate = compile::find_data_plate(checked, data, error);
+  if (!plate) return;
+  std::set<std::string> hidden;
+  for (const compile::ParameterSlot& slot : model.model.slots)
+    if (slot.symbol->kind == lang::SymbolKind::Latent && slot.symbol->handling == lang::LatentHandling::GuideBlock &&
+        plate->is_local(slot.name)) {
+      hidden.insert(slot.element_names.begin(), slot.element_names.end());
+      reported.hidden_names += (reported.hidden_names.empty() ? "" : ", ") + slot.name;
+    }
+  for (std::size_t i = 0; i < fit.names.size(); ++i)
+    if (hidden.count(fit.names[i])) {
+      reported.shown[i] = false;
+      ++reported.hidden;
+    }
+}
+
 std::string khat_text(const Reported& reported) {
   if (!reported.psis_available) return "not available (non-finite log importance ratios)";
   // An infinite k-hat: too few distinct finite ratios to fit a tail, which happens when the
@@ -71,16 +105,22 @@ void print_table(const FitOptions& options, const compile::VariationalModel& mod
                  const infer::VariationalFitResult& fit, const Reported& reported, double seconds) {
   std::size_t width = 8;
   for (const std::string& name : fit.names) width = std::max(width, name.size() + 2);
-  if (!fit.names.empty())
+  if (fit.names.size() > reported.hidden)
     std::cout << fmt::format("{:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
-  for (std::size_t i = 0; i < fit.names.size() && i < kMaxRows; ++i) {
+  for (std::size_t i = 0, printed = 0; i < fit.names.size() && printed < kMaxRows; ++i) {
+    if (!reported.shown[i]) continue;
+    ++printed;
     const infer::DrawSummary& s = reported.summaries[i];
     std::cout << fmt::format("{:<{}}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}\n", fit.names[i], width, s.mean, s.sd,
                              s.q5, s.q50, s.q95);
   }
-  if (fit.names.size() > kMaxRows)
+  if (fit.names.size() - reported.hidden > kMaxRows)
     std::cout << fmt::format("... {} more elements (all of them are in --json and -o FILE.csv)\n",
-                             fit.names.size() - kMaxRows);
+                             fit.names.size() - reported.hidden - kMaxRows);
+  if (reported.hidden > 0)
+    std::cout << fmt::format("({} elements of the amortized local latents {} are not summarized: --summary-locals, "
+                             "pm encode, or -o FILE.csv)\n",
+                             reported.hidden, reported.hidden_names);
   if (!fit.discrete.empty()) {
     std::cout << "\nposterior of the discrete latents (exact given the continuous ones, averaged over the draws):\n";
     print_discrete_posteriors(fit.discrete);
@@ -93,7 +133,12 @@ void print_table(const FitOptions& options, const compile::VariationalModel& mod
                            infer::to_string(run.stop));
   std::cout << fmt::format("ELBO: {:.6g} (se {:.2g}) = reconstruction {:.6g} - KL {:.6g}\n", fit.elbo, fit.elbo_se,
                            fit.reconstruction, fit.kl);
-  std::cout << fmt::format("PSIS k-hat of the guide: {}\n", khat_text(reported));
+  if (reported.per_datum)
+    std::cout << fmt::format("PSIS k-hat of the guide per datum (first {} rows): median {:.2f}, max {:.2f}; {} above 0.7\n",
+                             reported.per_datum->khat.size(), reported.per_datum->median, reported.per_datum->largest,
+                             reported.per_datum->bad);
+  else
+    std::cout << fmt::format("PSIS k-hat of the guide: {}\n", khat_text(reported));
   std::cout << fmt::format("draws: {}\nwall time: {:.3f} s\n", fit.draw_count, seconds);
 }
 
@@ -101,6 +146,7 @@ nlohmann::json result_json(const FitOptions& options, const compile::Variational
                            const infer::VariationalFitResult& fit, const Reported& reported, double seconds) {
   nlohmann::json summary = nlohmann::json::object();
   for (std::size_t i = 0; i < fit.names.size(); ++i) {
+    if (!reported.shown[i]) continue;
     const infer::DrawSummary& s = reported.summaries[i];
     summary[fit.names[i]] = {{"mean", s.mean}, {"sd", s.sd}, {"q5", s.q5}, {"q50", s.q50}, {"q95", s.q95}};
   }
@@ -108,7 +154,7 @@ nlohmann::json result_json(const FitOptions& options, const compile::Variational
   for (const compile::ParameterSlot& slot : model.model.slots)
     if (slot.symbol->kind == lang::SymbolKind::Param)
       for (const std::string& name : slot.element_names)
-        summary[name] = {{"mean", summary[name]["mean"]}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
+        if (summary.contains(name)) summary[name] = {{"mean", summary[name]["mean"]}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
   auto number = [](double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); };
   return {{"method", "vi"},
           {"guide", compile::to_string(model.family)},
@@ -126,6 +172,8 @@ nlohmann::json result_json(const FitOptions& options, const compile::Variational
                            : std::isfinite(reported.psis.khat)
                                ? nlohmann::json(std::string(infer::khat_verdict_text(infer::khat_verdict(reported.psis.khat))))
                                : nlohmann::json(std::string(infer::khat_verdict_text(infer::KhatVerdict::Bad)))},
+          {"khat_median", reported.per_datum ? number(reported.per_datum->median) : nlohmann::json(nullptr)},
+          {"khat_max", reported.per_datum ? number(reported.per_datum->largest) : nlohmann::json(nullptr)},
           {"laplace_start", fit.laplace_start},
           {"draws", fit.draw_count},
           {"time_s", seconds},
@@ -343,7 +391,16 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
     std::cerr << fmt::format("pm: warning: VI stopped before converging ({}); the estimates may be rough: raise "
                              "--iter\n",
                              infer::to_string(run.stop));
-  const Reported reported = summarize(fit, options.psis);
+  Reported reported = summarize(fit, options.psis);
+  hide_amortized_locals(loaded.checked, *data, *model, fit, options.summary_locals, reported);
+  if (reported.hidden > 0) {
+    std::string error;
+    if (std::optional<compile::DataPlate> plate = compile::find_data_plate(loaded.checked, *data, error)) {
+      reported.per_datum = per_datum_khat(loaded, *data, *plate, *family, fit.parameters, std::min<std::size_t>(plate->size, 20),
+                                          std::max<std::size_t>(options.draws, 100), options.seed);
+      if (reported.per_datum) reported.psis_available = false;  // the joint k-hat is not the verdict here
+    }
+  }
   if (reported.psis_available &&
       (!std::isfinite(reported.psis.khat) || infer::khat_verdict(reported.psis.khat) == infer::KhatVerdict::Bad))
     std::cerr << fmt::format("pm: warning: PSIS k-hat {:.2f}: the guide does not fit the posterior well; do not "
@@ -358,7 +415,7 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   if (!options.discrete_out.empty() &&
       !write_file_atomically(options.discrete_out, infer::discrete_posteriors_csv(fit.discrete)))
     return kExitBadInput;
-  if (!options.save_params.empty() && !write_file_atomically(options.save_params, saved_variational_params(*model, fit.mean_row, fit.parameters).dump(2) + "\n"))
+  if (!options.save_params.empty() && !write_file_atomically(options.save_params, with_sizes(saved_variational_params(*model, fit.mean_row, fit.parameters), loaded.checked, *data).dump(2) + "\n"))
     return kExitBadInput;
   return kExitSuccess;
 }

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   pm::cli::add_sample_command(app, exit_code);
   pm::cli::add_summary_command(app, exit_code);
   pm::cli::add_score_command(app, exit_code);
+  pm::cli::add_encode_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -27,7 +28,7 @@ int main(int argc, char** argv) {
                                             return command->get_name() == argv[1];
                                           }).empty()) {
       std::cerr << "pm: unknown command '" << argv[1]
-                << "' (commands: check, graph, fit, evidence, sample, score, summary, diagnose; see pm --help)\n";
+                << "' (commands: check, graph, fit, evidence, sample, score, encode, summary, diagnose; see pm --help)\n";
       return pm::cli::kExitBadInput;
     }
     int code = app.exit(error);
