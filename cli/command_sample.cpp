@@ -11,7 +11,8 @@
 // Output: each data set is a CmdStan JSON object holding EVERY data variable of the model
 // (loaded ones copied, drawn ones drawn), so `-d` reads it back. -o OUT.json with -n 1 writes
 // OUT.json; with -n N > 1, OUT_1.json ... OUT_N.json (the draw number before the extension).
-// Without -o the data set is printed on stdout (one JSON object per line when N > 1).
+// Without -o the data set is printed on stdout (one JSON object per line when N > 1), unless
+// --png is given (then the picture is the output; -o or --json keep the data sets too).
 // --json prints instead one object: {"draws", "seed", "files", "data": [...], "truth": [...]}
 // where truth[k] holds the params and latents of draw k (what a fit should recover).
 //
@@ -368,7 +369,10 @@ int run_sample(const SampleOptions& options) {
                           {"data", data_sets}, {"truth", truths}};
     std::cout << out.dump() << "\n";
   } else if (options.output_path.empty()) {
-    for (const nlohmann::json& data_set : data_sets) std::cout << data_set.dump() << "\n";
+    // With --png the picture is the output: the data sets go to stdout only when asked for
+    // (-o or --json), not as a screenful of JSON after "wrote grid.png".
+    if (options.png_path.empty())
+      for (const nlohmann::json& data_set : data_sets) std::cout << data_set.dump() << "\n";
   } else {
     std::cout << fmt::format("wrote {} data set{} ({}): {}{}\n", options.count, options.count == 1 ? "" : "s",
                              posterior ? "posterior predictive" : "prior predictive", files.front(),

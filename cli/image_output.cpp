@@ -2,6 +2,7 @@
 #include "cli/image_output.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iostream>
 #include <limits>
@@ -163,12 +164,25 @@ Canvas scatter_plot(std::span<const double> x, std::span<const double> y, std::s
     canvas.fill_rectangle(column(x[k]) - half, row(y[k]) - half, options.marker, options.marker, color);
   }
   if (options.legend) {
-    // Ten swatches, label 0 to 9 from the left, centred under the plot.
-    const std::size_t swatch = 16, step = 24;
-    const std::size_t left = (side - 10 * step) / 2 + (step - swatch) / 2;
-    for (std::size_t k = 0; k < 10; ++k)
-      canvas.fill_rectangle(static_cast<std::ptrdiff_t>(left + k * step), static_cast<std::ptrdiff_t>(side + 4), swatch,
-                            swatch, kPalette[k]);
+    // Ten swatches, label 0 to 9 from the left, centred under the plot, each followed by its
+    // digit (a 3x5 bitmap font drawn 2x: one bit per pixel, rows top to bottom).
+    static constexpr std::array<std::array<std::uint8_t, 5>, 10> kDigits = {{
+        {7, 5, 5, 5, 7}, {2, 6, 2, 2, 7}, {7, 1, 7, 4, 7}, {7, 1, 7, 1, 7}, {5, 5, 7, 1, 1},
+        {7, 4, 7, 1, 7}, {7, 4, 7, 5, 7}, {7, 1, 1, 1, 1}, {7, 5, 7, 5, 7}, {7, 5, 7, 1, 7},
+    }};
+    constexpr Rgb ink = {40, 40, 40};
+    const std::size_t swatch = 12, step = 24, pixel = 2;
+    const std::size_t left = (side - 10 * step) / 2 + 2;
+    const std::ptrdiff_t top = static_cast<std::ptrdiff_t>(side + 6);
+    for (std::size_t k = 0; k < 10; ++k) {
+      const std::ptrdiff_t x0 = static_cast<std::ptrdiff_t>(left + k * step);
+      canvas.fill_rectangle(x0, top, swatch, swatch, kPalette[k]);
+      for (std::size_t r = 0; r < 5; ++r)
+        for (std::size_t c = 0; c < 3; ++c)
+          if (kDigits[k][r] & (4u >> c))
+            canvas.fill_rectangle(x0 + static_cast<std::ptrdiff_t>(swatch + 2 + c * pixel),
+                                  top + 1 + static_cast<std::ptrdiff_t>(r * pixel), pixel, pixel, ink);
+    }
   }
   return canvas;
 }

@@ -66,7 +66,7 @@ Canvas stack_vertically(const Canvas& top, const Canvas& bottom, std::size_t gap
 struct ScatterOptions {
   std::size_t size = 480;    // the plot's side in pixels
   std::size_t marker = 5;    // a point is a marker x marker square
-  bool legend = true;        // a strip of the 10 label colours under the plot (label 0 first)
+  bool legend = true;        // a strip of the 10 label colours under the plot, each with its digit (label 0 first)
 };
 
 // Points (x[k], y[k]) coloured by kPalette[label[k] mod 10] (empty `labels`: all the first
