@@ -66,5 +66,19 @@ assert abs(p["b"][1] + 1.0) < 4 * 0.045, p["b"]
 assert abs(p["W"][1][0] - 2.0) < 4 * 0.08, p["W"]
 PY
 
+# examples/fvbn/compare_vae.sh: fvbn's exact held-out log-likelihood beside the VAE's IWAE
+# bound on the same binary digits. Seeded, so fvbn's figure repeats to its printed 0.01; the
+# VAE's three seeds must land within 0.5 nat of the README's -18.04 (seed spread there 0.03).
+bash "$examples/fvbn/compare_vae.sh" "$pm" "$scratch/compare" > "$scratch/compare.txt" 2> "$scratch/err" \
+  || fail "compare_vae.sh: $(head -3 "$scratch/err")"
+python3 - "$scratch/compare.txt" <<'PY' || fail "compare_vae.sh: $(cat "$scratch/compare.txt")"
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+values = [float(re.search(r"per image (\S+)$", line).group(1)) for line in lines]
+assert len(values) == 4, lines
+assert abs(values[0] + 18.31) < 0.015, values
+assert all(abs(v + 18.04) < 0.5 for v in values[1:]), values
+PY
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
 echo "sequential: all passed"
