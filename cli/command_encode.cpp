@@ -285,26 +285,19 @@ int run_encode(const EncodeOptions& options) {
     return kExitBadInput;
   }
   if (!output_directories_exist({options.output, options.png_path, options.reconstruct_path})) return kExitBadInput;
-  std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
-  if (!loaded) return kExitBadInput;
-  std::optional<compile::GuideFamily> family = saved_guide_family(options.params_path);
-  if (!family) return kExitBadInput;
-  std::optional<io::DataSet> data = load_model_data(*loaded, options.data);
-  if (!data) return kExitBadInput;
-  std::string error;
-  std::optional<compile::DataPlate> plate = compile::find_data_plate(loaded->checked, *data, error);
-  if (!plate) {
-    std::cerr << "pm: encode: " << error << "\n";
-    return kExitBadInput;
-  }
+  std::optional<PerDatumInput> input = load_per_datum_input(options.model_path, options.data, options.params_path, "encode");
+  if (!input) return kExitBadInput;
+  const LoadedModel& loaded = *input->loaded;
+  const io::DataSet& data = input->data;
+  const compile::DataPlate& plate = input->plate;
   lang::Diagnostics diagnostics;
   std::optional<compile::VariationalModel> model = compile::compile_variational(
-      loaded->checked, *data, {.family = *family, .discrete_posteriors = false}, diagnostics);
-  std::cerr << lang::render_all(*loaded->file, diagnostics);
+      loaded.checked, data, {.family = input->family, .discrete_posteriors = false}, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
   if (!model) return kExitBadInput;
   std::optional<std::vector<double>> parameters = saved_guide_parameters(options.params_path, *model, "encode");
   if (!parameters) return kExitBadInput;
-  std::optional<std::vector<std::int64_t>> labels = read_labels(options, plate->size);
+  std::optional<std::vector<std::int64_t>> labels = read_labels(options, plate.size);
   if (!labels) return kExitBadInput;
   const std::string label_name = options.label_name.empty() ? "label" : options.label_name;
 
@@ -312,15 +305,15 @@ int run_encode(const EncodeOptions& options) {
   run_at_center(*model, *parameters);
   std::vector<Encoding> encodings;
   for (const compile::VariationalModel::GuideDraw& draw : model->guide_draws) {
-    if (!plate->is_local(draw.latent)) continue;
+    if (!plate.is_local(draw.latent)) continue;
     const compile::ParameterSlot* slot = nullptr;
     for (const compile::ParameterSlot& candidate : model->model.slots)
       if (candidate.name == draw.latent) slot = &candidate;
-    if (!slot || slot->dims.empty() || slot->dims.front() != plate->size) continue;
+    if (!slot || slot->dims.empty() || slot->dims.front() != plate.size) continue;
     Encoding encoding;
     encoding.name = draw.latent;
-    encoding.rows = plate->size;
-    encoding.columns = plate->size == 0 ? 0 : io::element_count(slot->dims) / plate->size;
+    encoding.rows = plate.size;
+    encoding.columns = plate.size == 0 ? 0 : io::element_count(slot->dims) / plate.size;
     if (!exact_encoding(*model, draw, slot->dims, encoding)) {
       monte_carlo_encoding(*model, draw, *parameters, options.draws, options.seed, encoding);
       run_at_center(*model, *parameters);
@@ -328,12 +321,12 @@ int run_encode(const EncodeOptions& options) {
     encodings.push_back(std::move(encoding));
   }
   if (encodings.empty()) {
-    std::cerr << "pm: encode: the guide block draws no latent sized by the data plate " << plate->size_name
+    std::cerr << "pm: encode: the guide block draws no latent sized by the data plate " << plate.size_name
               << ": there is nothing to encode per datum\n";
     return kExitBadInput;
   }
-  if (plate->size == 0) {
-    std::cerr << "pm: encode: the data plate " << plate->size_name << " is empty\n";
+  if (plate.size == 0) {
+    std::cerr << "pm: encode: the data plate " << plate.size_name << " is empty\n";
     return kExitBadInput;
   }
   if (!options.png_path.empty() && encodings.front().columns < 2) {
@@ -363,7 +356,7 @@ int run_encode(const EncodeOptions& options) {
       latents.push_back({{"name", encoding.name}, {"columns", encoding.columns}, {"method", encoding.method},
                          {"mean", means}, {"sd", sds}});
     }
-    nlohmann::json out = {{"rows", plate->size}, {"plate", plate->size_name}, {"latents", latents}};
+    nlohmann::json out = {{"rows", plate.size}, {"plate", plate.size_name}, {"latents", latents}};
     if (!labels->empty()) out[label_name] = *labels;
     std::cout << out.dump() << "\n";
   } else {
@@ -386,7 +379,7 @@ int run_encode(const EncodeOptions& options) {
     std::cerr << fmt::format("pm: encode: wrote {}: the means of {}.1 (across) and {}.2 (up), {} points\n",
                              options.png_path, first.name, first.name, first.rows);
   }
-  if (!options.reconstruct_path.empty() && !write_reconstruction(*model, *plate, *data, options)) return kExitBadInput;
+  if (!options.reconstruct_path.empty() && !write_reconstruction(*model, plate, data, options)) return kExitBadInput;
   return kExitSuccess;
 }
 

@@ -48,31 +48,24 @@ int run_score(const ScoreOptions& options) {
     return kExitBadInput;
   }
   if (!output_directories_exist({options.output})) return kExitBadInput;
-  std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
-  if (!loaded) return kExitBadInput;
-  std::optional<compile::GuideFamily> family = saved_guide_family(options.params_path);
-  if (!family) return kExitBadInput;
-  std::optional<io::DataSet> data = load_model_data(*loaded, options.data);
-  if (!data) return kExitBadInput;
-  std::string error;
-  std::optional<compile::DataPlate> plate = compile::find_data_plate(loaded->checked, *data, error);
-  if (!plate) {
-    std::cerr << "pm: score: " << error << "\n";
-    return kExitBadInput;
-  }
-  if (plate->size == 0) {
-    std::cerr << "pm: score: the data plate " << plate->size_name << " is empty: nothing to score\n";
+  std::optional<PerDatumInput> input = load_per_datum_input(options.model_path, options.data, options.params_path, "score");
+  if (!input) return kExitBadInput;
+  const LoadedModel& loaded = *input->loaded;
+  const io::DataSet& data = input->data;
+  const compile::DataPlate& plate = input->plate;
+  if (plate.size == 0) {
+    std::cerr << "pm: score: the data plate " << plate.size_name << " is empty: nothing to score\n";
     return kExitBadInput;
   }
   const std::size_t first_row[1] = {0};
   lang::Diagnostics diagnostics;
   std::optional<compile::VariationalModel> model = compile::compile_variational(
-      loaded->checked, compile::select_rows(*data, *plate, first_row), {.family = *family, .discrete_posteriors = false},
+      loaded.checked, compile::select_rows(data, plate, first_row), {.family = input->family, .discrete_posteriors = false},
       diagnostics);
-  std::cerr << lang::render_all(*loaded->file, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
   if (!model) return kExitBadInput;
-  if (std::vector<std::string> global = infer::global_latents(*model, *plate); !global.empty()) {
-    std::cerr << "pm: score: the latent '" << global.front() << "' is not sized by the data plate " << plate->size_name
+  if (std::vector<std::string> global = infer::global_latents(*model, plate); !global.empty()) {
+    std::cerr << "pm: score: the latent '" << global.front() << "' is not sized by the data plate " << plate.size_name
               << ": it is shared by every datum, so log p(x_n) does not separate by datum; use pm evidence for the "
                  "whole data\n";
     return kExitBadInput;
@@ -81,9 +74,9 @@ int run_score(const ScoreOptions& options) {
   if (!parameters) return kExitBadInput;
 
   const auto begin = std::chrono::steady_clock::now();
-  const infer::ScoreResult result = infer::score_data(*model, *data, *plate, *parameters, options.particles, options.seed);
+  const infer::ScoreResult result = infer::score_data(*model, data, plate, *parameters, options.particles, options.seed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-  const double mean = result.total / static_cast<double>(plate->size);
+  const double mean = result.total / static_cast<double>(plate.size);
   if (!std::isfinite(result.total))
     std::cerr << "pm: warning: some scores are not finite (a datum impossible under the model, or NaN)\n";
   const std::string method = result.exact ? "exact" : "iwae";
@@ -94,7 +87,7 @@ int run_score(const ScoreOptions& options) {
       scores.push_back(number(score.log_p));
       errors.push_back(number(score.standard_error));
     }
-    nlohmann::json out = {{"method", method},   {"k", result.particles}, {"rows", plate->size},
+    nlohmann::json out = {{"method", method},   {"k", result.particles}, {"rows", plate.size},
                           {"total", number(result.total)}, {"total_se", number(result.total_standard_error)},
                           {"mean", number(mean)}, {"log_p", scores}, {"se", errors}, {"time_s", seconds}};
     std::cout << out.dump() << "\n";
@@ -111,7 +104,7 @@ int run_score(const ScoreOptions& options) {
     std::cout << fmt::format("\nmethod: {}\n", result.exact ? "exact (no continuous latent)"
                                                               : fmt::format("IWAE bound with the fitted guide, K = {}", result.particles));
     std::cout << fmt::format("total log p(data): {:.10g} (se {:.3g}); per datum {:.6g} over {} rows\n", result.total,
-                             result.total_standard_error, mean, plate->size);
+                             result.total_standard_error, mean, plate.size);
     std::cout << fmt::format("wall time: {:.3f} s\n", seconds);
   }
   if (!options.output.empty() && !write_file_atomically(options.output, scores_csv(result))) return kExitBadInput;

@@ -3,15 +3,18 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
+#include "engine/compile/data_plate.hpp"
 #include "engine/compile/variational.hpp"
 
 namespace pm::cli {
@@ -63,6 +66,19 @@ std::optional<std::vector<double>> saved_guide_parameters(const std::string& pat
 // The guide family a params file was saved with ("__guide__": {"family": ...}), meanfield
 // when it has none (a point estimate of MAP / MLE). Nullopt after printing why.
 std::optional<compile::GuideFamily> saved_guide_family(const std::string& path);
+
+// What score and encode start from: the model, the guide family of --params, the data and
+// its plate, each checked in that order. Nullopt after printing why, prefixed "pm: COMMAND: "
+// where the message is this function's own.
+struct PerDatumInput {
+  std::unique_ptr<LoadedModel> loaded;
+  compile::GuideFamily family{};
+  io::DataSet data;
+  compile::DataPlate plate;
+};
+std::optional<PerDatumInput> load_per_datum_input(const std::string& model_path,
+                                                  const std::vector<std::string>& data_arguments,
+                                                  const std::string& params_path, std::string_view command);
 
 // The guide's PSIS k-hat per datum (Yao et al. 2018) on the first `rows` rows of the data:
 // q(z_n | x_n) against p(z_n | x_n; theta) for each, from `draws` draws each. An amortized

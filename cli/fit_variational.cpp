@@ -452,4 +452,22 @@ std::optional<compile::GuideFamily> saved_guide_family(const std::string& path) 
   return parsed;
 }
 
+std::optional<PerDatumInput> load_per_datum_input(const std::string& model_path,
+                                                  const std::vector<std::string>& data_arguments,
+                                                  const std::string& params_path, std::string_view command) {
+  std::unique_ptr<LoadedModel> loaded = load_model(model_path);
+  if (!loaded) return std::nullopt;
+  std::optional<compile::GuideFamily> family = saved_guide_family(params_path);
+  if (!family) return std::nullopt;
+  std::optional<io::DataSet> data = load_model_data(*loaded, data_arguments);
+  if (!data) return std::nullopt;
+  std::string error;
+  std::optional<compile::DataPlate> plate = compile::find_data_plate(loaded->checked, *data, error);
+  if (!plate) {
+    std::cerr << "pm: " << command << ": " << error << "\n";
+    return std::nullopt;
+  }
+  return PerDatumInput{std::move(loaded), *family, std::move(*data), std::move(*plate)};
+}
+
 }  // namespace pm::cli

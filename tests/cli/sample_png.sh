@@ -15,40 +15,7 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 
 # A PNG reader for the checks below: (width, height, rows of (r, g, b)).
-cat > "$scratch/png.py" <<'PY'
-import struct, zlib
-
-def read_png(path):
-    """(width, height, rows of (r, g, b) tuples) of an 8-bit RGB PNG, unfiltered (PNG spec 9)."""
-    data = open(path, 'rb').read()
-    assert data[:8] == b'\x89PNG\r\n\x1a\n', 'no PNG signature'
-    pos, idat, width, height = 8, b'', 0, 0
-    while pos < len(data):
-        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b'IHDR':
-            width, height, depth, color = struct.unpack('>IIBB', body[:10])
-            assert depth == 8 and color == 2, (depth, color)
-        elif kind == b'IDAT':
-            idat += body
-        pos += 12 + length
-    raw, stride, rows, previous = zlib.decompress(idat), 3 * width, [], bytearray(3 * width)
-    for y in range(height):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - 3] if i >= 3 else 0
-            b, c = previous[i], previous[i - 3] if i >= 3 else 0
-            if kind == 1: line[i] = (line[i] + a) & 255
-            elif kind == 2: line[i] = (line[i] + b) & 255
-            elif kind == 3: line[i] = (line[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append([tuple(line[3 * x:3 * x + 3]) for x in range(width)])
-        previous = line
-    return width, height, rows
-PY
+cp "$source_dir/tests/cli/fixtures/png.py" "$scratch/png.py"
 
 # A decoder with zero weights: E[x | z] = sigmoid(bias) whatever z, so every image is the
 # same 2 x 2 picture of probabilities 0.2, 0.6, 0.8, 0.4 (row by row).
