@@ -16,6 +16,7 @@
 #include "cli/common.hpp"
 #include "engine/compile/data_plate.hpp"
 #include "engine/compile/variational.hpp"
+#include "engine/infer/draw_summary.hpp"
 
 namespace pm::cli {
 
@@ -66,6 +67,14 @@ std::optional<std::vector<double>> saved_guide_parameters(const std::string& pat
 // The guide family a params file was saved with ("__guide__": {"family": ...}), meanfield
 // when it has none (a point estimate of MAP / MLE). Nullopt after printing why.
 std::optional<compile::GuideFamily> saved_guide_family(const std::string& path);
+
+// The VI summary's rows. Params are point estimates under VI (LANGUAGE.md): `point` rows show
+// the value as mean and "—" for the spread in the table, null in --json; latents and
+// definitions their draws' mean, sd and quantiles.
+bool is_param_element(const compile::VariationalModel& model, const std::string& element);
+std::string summary_header(std::size_t width);
+std::string summary_row(const std::string& name, std::size_t width, const infer::DrawSummary& summary, bool point);
+nlohmann::json summary_json(const infer::DrawSummary& summary, bool point);
 
 // What score and encode start from: the model, the guide family of --params, the data and
 // its plate, each checked in that order. Nullopt after printing why, prefixed "pm: COMMAND: "

@@ -227,24 +227,13 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
       per_datum_khat(loaded, *data, *plate, *family, result.parameters, khat_rows, std::max<std::size_t>(options.draws, 100), options.seed);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
 
-  // Params are point estimates (their sd is null in --json); latents have a spread.
-  auto is_param = [&](const std::string& element) {
-    for (const compile::ParameterSlot& slot : model->model.slots)
-      if (slot.symbol->kind == lang::SymbolKind::Param &&
-          std::find(slot.element_names.begin(), slot.element_names.end(), element) != slot.element_names.end())
-        return true;
-    return false;
-  };
+  // Params are point estimates (summary_row, summary_json); latents have a spread.
+  auto is_param = [&](const std::string& element) { return is_param_element(*model, element); };
   const std::size_t steps_per_epoch = (n + b - 1) / b;
   if (options.json) {
     nlohmann::json summary = nlohmann::json::object();
-    for (std::size_t i = 0; i < columns.names.size(); ++i) {
-      const infer::DrawSummary& s = columns.summaries[i];
-      if (is_param(columns.names[i]))
-        summary[columns.names[i]] = {{"mean", s.mean}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
-      else
-        summary[columns.names[i]] = {{"mean", s.mean}, {"sd", s.sd}, {"q5", s.q5}, {"q50", s.q50}, {"q95", s.q95}};
-    }
+    for (std::size_t i = 0; i < columns.names.size(); ++i)
+      summary[columns.names[i]] = summary_json(columns.summaries[i], is_param(columns.names[i]));
     nlohmann::json history = nlohmann::json::array();
     for (const infer::EpochReport& epoch : result.epochs)
       history.push_back({{"epoch", epoch.epoch},
@@ -284,13 +273,9 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
   } else {
     std::size_t width = 8;
     for (const std::string& name : columns.names) width = std::max(width, name.size() + 2);
-    if (!columns.names.empty())
-      std::cout << fmt::format("{:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
-    for (std::size_t i = 0; i < columns.names.size() && i < kMaxRows; ++i) {
-      const infer::DrawSummary& s = columns.summaries[i];
-      std::cout << fmt::format("{:<{}}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}\n", columns.names[i], width, s.mean,
-                               s.sd, s.q5, s.q50, s.q95);
-    }
+    if (!columns.names.empty()) std::cout << summary_header(width);
+    for (std::size_t i = 0; i < columns.names.size() && i < kMaxRows; ++i)
+      std::cout << summary_row(columns.names[i], width, columns.summaries[i], is_param(columns.names[i]));
     if (columns.names.size() > kMaxRows)
       std::cout << fmt::format("... {} more elements (all of them are in --json)\n", columns.names.size() - kMaxRows);
     if (!options.summary_locals)

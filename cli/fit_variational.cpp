@@ -105,14 +105,11 @@ void print_table(const FitOptions& options, const compile::VariationalModel& mod
                  const infer::VariationalFitResult& fit, const Reported& reported, double seconds) {
   std::size_t width = 8;
   for (const std::string& name : fit.names) width = std::max(width, name.size() + 2);
-  if (fit.names.size() > reported.hidden)
-    std::cout << fmt::format("{:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
+  if (fit.names.size() > reported.hidden) std::cout << summary_header(width);
   for (std::size_t i = 0, printed = 0; i < fit.names.size() && printed < kMaxRows; ++i) {
     if (!reported.shown[i]) continue;
     ++printed;
-    const infer::DrawSummary& s = reported.summaries[i];
-    std::cout << fmt::format("{:<{}}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}\n", fit.names[i], width, s.mean, s.sd,
-                             s.q5, s.q50, s.q95);
+    std::cout << summary_row(fit.names[i], width, reported.summaries[i], is_param_element(model, fit.names[i]));
   }
   if (fit.names.size() - reported.hidden > kMaxRows)
     std::cout << fmt::format("... {} more elements (all of them are in --json and -o FILE.csv)\n",
@@ -145,16 +142,9 @@ void print_table(const FitOptions& options, const compile::VariationalModel& mod
 nlohmann::json result_json(const FitOptions& options, const compile::VariationalModel& model,
                            const infer::VariationalFitResult& fit, const Reported& reported, double seconds) {
   nlohmann::json summary = nlohmann::json::object();
-  for (std::size_t i = 0; i < fit.names.size(); ++i) {
-    if (!reported.shown[i]) continue;
-    const infer::DrawSummary& s = reported.summaries[i];
-    summary[fit.names[i]] = {{"mean", s.mean}, {"sd", s.sd}, {"q5", s.q5}, {"q50", s.q50}, {"q95", s.q95}};
-  }
-  // Params are point estimates under VI (LANGUAGE.md): their sd is null.
-  for (const compile::ParameterSlot& slot : model.model.slots)
-    if (slot.symbol->kind == lang::SymbolKind::Param)
-      for (const std::string& name : slot.element_names)
-        if (summary.contains(name)) summary[name] = {{"mean", summary[name]["mean"]}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
+  for (std::size_t i = 0; i < fit.names.size(); ++i)
+    if (reported.shown[i])
+      summary[fit.names[i]] = summary_json(reported.summaries[i], is_param_element(model, fit.names[i]));
   auto number = [](double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); };
   return {{"method", "vi"},
           {"guide", compile::to_string(model.family)},
@@ -468,6 +458,28 @@ std::optional<PerDatumInput> load_per_datum_input(const std::string& model_path,
     return std::nullopt;
   }
   return PerDatumInput{std::move(loaded), *family, std::move(*data), std::move(*plate)};
+}
+
+bool is_param_element(const compile::VariationalModel& model, const std::string& element) {
+  for (const compile::ParameterSlot& slot : model.model.slots)
+    if (slot.symbol->kind == lang::SymbolKind::Param &&
+        std::find(slot.element_names.begin(), slot.element_names.end(), element) != slot.element_names.end())
+      return true;
+  return false;
+}
+
+std::string summary_header(std::size_t width) {
+  return fmt::format("{:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
+}
+
+std::string summary_row(const std::string& name, std::size_t width, const infer::DrawSummary& s, bool point) {
+  if (point) return fmt::format("{:<{}}{:>12.4g}{:>12}{:>12}{:>12}{:>12}\n", name, width, s.mean, "—", "—", "—", "—");
+  return fmt::format("{:<{}}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}\n", name, width, s.mean, s.sd, s.q5, s.q50, s.q95);
+}
+
+nlohmann::json summary_json(const infer::DrawSummary& s, bool point) {
+  if (point) return {{"mean", s.mean}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
+  return {{"mean", s.mean}, {"sd", s.sd}, {"q5", s.q5}, {"q50", s.q50}, {"q95", s.q95}};
 }
 
 }  // namespace pm::cli
