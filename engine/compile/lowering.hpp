@@ -58,6 +58,12 @@ class Lowerer {
   // itself, whose every definition is data-only).
   Lowerer(ad::Program& program, const graph::ModelGraph& graph, const io::DataSet& data, Lowerer* data_lowerer);
 
+  // Loop-body locals lowered in plates (sequential.hpp's lower_iteration_local), by name and
+  // the plates' (number, first, size): one node per local and plate context, so that reading
+  // h[1:2] and h[3:4] of `h = encoder(x[n])` runs the encoder once.
+  using LocalKey = std::pair<std::string, std::vector<std::tuple<int, std::int64_t, std::size_t>>>;
+  std::map<LocalKey, ad::Node> plate_locals;
+
   ad::Program& program() { return program_; }
   const graph::ModelGraph& graph() const { return graph_; }
   const io::DataSet& data() const { return data_; }

@@ -67,7 +67,20 @@ ad::Node lower_iteration_local(Lowerer& lowerer, const graph::DefinitionNode& lo
   const lang::Expr* rhs = statement.kind == lang::StmtKind::Declare ? statement.declaration->initializer.get()
                                                                      : statement.rhs.get();
   if (!rhs) throw LocatedError(statement.range, "a definition without a value is not supported by the engine yet");
-  return lowerer.lower(*rhs, own);
+  // In plates only, the value is the same at every read: lower it once. (In an unrolled
+  // iteration a read may see names assembled since the last one, so it is lowered anew.)
+  bool plates_only = true;
+  Lowerer::LocalKey key{local.symbol->name, {}};
+  for (const PlateBinding& binding : own) {
+    plates_only = plates_only && !binding.sequential;
+    key.second.emplace_back(binding.dim.number, binding.first, binding.size);
+  }
+  if (!plates_only) return lowerer.lower(*rhs, own);
+  auto cached = lowerer.plate_locals.find(key);
+  if (cached != lowerer.plate_locals.end()) return cached->second;
+  ad::Node value = lowerer.lower(*rhs, own);
+  lowerer.plate_locals.emplace(std::move(key), value);
+  return value;
 }
 
 void assemble_definitions(Lowerer& lowerer, const lang::Symbol& requested) {

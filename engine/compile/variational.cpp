@@ -28,6 +28,61 @@ ad::Node zeros(ad::Program& program, const tensor::Shape& shape) {
   return program.constant(shape, std::vector<double>(shape.element_count(), 0.0));
 }
 
+// A guide `~` inside plates (`for (n in 1:N) z[n] ~ normal(m[n], s)`): the plates its left
+// side is indexed by, in index order. Each index must be one enclosing plate's variable, every
+// enclosing plate must index it (else one latent would be drawn once per iteration), and each
+// plate must cover its dim whole, 1..size. Throws LocatedError naming what is wrong.
+std::vector<PlateBinding> guide_index_plates(const lang::Stmt& statement, const lang::Symbol& latent,
+                                             const LoopContext& context, const std::vector<std::size_t>& dims) {
+  const lang::Expr& lhs = *statement.lhs;
+  if (lhs.kind != lang::ExprKind::Index || lhs.args.empty() || lhs.args[0]->kind != lang::ExprKind::Name)
+    throw LocatedError(lhs.range, fmt::format("inside a `for` loop the guide draws '{}' by element: index it by the "
+                                              "loop variable ('{}[{}] ~ ...')",
+                                              latent.name, latent.name, context.front().variable));
+  std::vector<PlateBinding> plates;
+  for (const lang::IndexArg& index : lhs.indices) {
+    const PlateBinding* plate = nullptr;
+    if (index.kind == lang::IndexArg::Kind::Single && index.first->kind == lang::ExprKind::Name)
+      for (const PlateBinding& binding : context)
+        if (binding.variable == index.first->name) plate = &binding;
+    if (!plate)
+      throw LocatedError(index.range, fmt::format("the guide's draw of '{}' inside a loop must be indexed by loop "
+                                                  "variables only",
+                                                  latent.name));
+    plates.push_back(*plate);
+  }
+  if (plates.size() > dims.size()) throw LocatedError(lhs.range, "too many indices for '" + latent.name + "'");
+  for (const PlateBinding& binding : context) {
+    bool used = false;
+    for (const PlateBinding& plate : plates) used = used || plate.variable == binding.variable;
+    if (!used)
+      throw LocatedError(binding.loop->range, fmt::format("the guide draws '{}' inside the loop over '{}' without "
+                                                          "indexing it by '{}': each iteration would draw it again",
+                                                          latent.name, binding.variable, binding.variable));
+  }
+  for (std::size_t k = 0; k < plates.size(); ++k)
+    if (plates[k].first != 1 || plates[k].size != dims[k])
+      throw LocatedError(plates[k].loop->range, fmt::format("to draw '{}' in the guide, this loop must cover its every "
+                                                            "element (1..{})",
+                                                            latent.name, dims[k]));
+  return plates;
+}
+
+// A value computed inside a guide draw's plates, broadcast to `drawn`'s shape and laid out as
+// the latent is: the indexed plates become its leading event dims, in index order, and the
+// element's own event dims follow. (Events are parked on spare plate numbers meanwhile, from
+// the last one down, so that no step leaves a gap in the event positions.)
+ad::Node to_latent_layout(ad::Program& program, ad::Node x, ad::Node drawn, const std::vector<PlateBinding>& plates) {
+  constexpr int kParked = 1 << 23;
+  if (!(x.shape() == drawn.shape())) x = ad::add(x, zeros(program, drawn.shape()));
+  const int events = x.shape().event_rank();
+  for (int k = events - 1; k >= 0; --k) x = ad::rename_dim(x, tensor::event(k), tensor::plate(kParked + k));
+  for (std::size_t i = 0; i < plates.size(); ++i) x = ad::rename_dim(x, plates[i].dim, tensor::event(static_cast<int>(i)));
+  for (int k = 0; k < events; ++k)
+    x = ad::rename_dim(x, tensor::plate(kParked + k), tensor::event(static_cast<int>(plates.size()) + k));
+  return x;
+}
+
 // The guide block's draws, each after the draws it reads (directly or through guide
 // definitions). Throws LocatedError on a cycle (the checker rejects those first).
 std::vector<const lang::Symbol*> guide_draw_order(const lang::CheckedProgram& checked) {
@@ -243,10 +298,12 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
   const lang::Stmt* current = nullptr;
   auto lower = [&] {
     for (const lang::Factor& factor : checked.factors)
-      if (factor.block == lang::BlockKind::Guide && !factor.enclosing_loops.empty())
-        throw LocatedError(factor.statement->range,
-                           "guide statements inside `for` loops are not supported by the engine yet; draw the "
-                           "latent vectorized (z ~ normal(m, s) with vector arguments)");
+      if (factor.block == lang::BlockKind::Guide)
+        for (const lang::Stmt* loop : factor.enclosing_loops)
+          if (graph->sequential_loops.count(loop))
+            throw LocatedError(factor.statement->range,
+                               "guide statements inside a sequential loop are not supported by the engine yet; draw "
+                               "the latent vectorized, or in a plate (a loop whose iterations do not read each other)");
     // 1. The parameter vector: theta, phi, then the automatic guide (the program packs
     //    parameters first, so every one is made before any other node).
     std::size_t offset = 0;
@@ -362,23 +419,44 @@ std::optional<VariationalModel> compile_variational(const lang::CheckedProgram& 
         if (candidate.symbol == latent) slot = &candidate;
       if (!slot) continue;
       const tensor::Shape shape = event_shape(slot->dims);
-      ad::Node eps = zeros(program, shape);
+      // Inside plates (`for (n in 1:N) z[n] ~ ...`) the draw carries the plates' dims in
+      // front of the element's event dims, and is laid out as the latent afterwards.
+      const LoopContext context = lowerer.context_of(factor->enclosing_loops);
+      std::vector<PlateBinding> plates;
+      tensor::Shape draw_shape = shape;
+      if (!context.empty()) {
+        plates = guide_index_plates(statement, *latent, context, slot->dims);
+        std::vector<tensor::Dim> dims;
+        for (const PlateBinding& plate : plates) dims.push_back({plate.dim, plate.size});
+        for (std::size_t k = plates.size(); k < slot->dims.size(); ++k)
+          dims.push_back({tensor::event(static_cast<int>(k - plates.size())), slot->dims[k]});
+        draw_shape = tensor::Shape(dims);
+        if (statement.distribution == "multi_normal_cholesky")
+          throw LocatedError(statement.distribution_range, "a guide's multi_normal_cholesky draw inside a loop is not "
+                                                           "supported by the engine yet; draw it outside the loop");
+      }
+      ad::Node eps = zeros(program, draw_shape);
       result.noise.push_back(eps);
-      result.noise_size += shape.element_count();
+      result.noise_size += draw_shape.element_count();
       std::vector<ad::Node> args;
-      for (const lang::ExprPtr& arg : statement.args) args.push_back(lowerer.lower(*arg, {}));
+      for (const lang::ExprPtr& arg : statement.args) args.push_back(lowerer.lower(*arg, context));
       ad::Node drawn = reparameterized_draw(statement, args, eps);
-      if (!(drawn.shape() == shape))
+      if (!(drawn.shape() == draw_shape))
         throw LocatedError(statement.range, fmt::format("the guide's draw of '{}' has shape {}, but '{}' is declared with "
                                                         "shape {}",
-                                                        latent->name, drawn.shape().to_string(), latent->name,
-                                                        shape.to_string()));
-      slot->value = drawn;
-      lowerer.bind(latent->name, drawn);
-      result.guide_draws.push_back({latent->name, statement.distribution, args, drawn});
+                                                        latent->name, drawn.shape().to_string(),
+                                                        plates.empty() ? latent->name : "one element of it",
+                                                        draw_shape.to_string()));
       std::vector<ad::Node> density_args{drawn};
       density_args.insert(density_args.end(), args.begin(), args.end());
       ad::Node log_q = lower_log_density(lowerer, statement.distribution, "", density_args, true, statement.distribution_range);
+      if (!plates.empty()) {
+        for (ad::Node& arg : args) arg = to_latent_layout(program, arg, drawn, plates);
+        drawn = to_latent_layout(program, drawn, drawn, plates);
+      }
+      slot->value = drawn;
+      lowerer.bind(latent->name, drawn);
+      result.guide_draws.push_back({latent->name, statement.distribution, args, drawn});
       const double scale = scale_of(&statement);
       if (scale != 1.0) log_q = log_q * scale;
       block_log_q = block_log_q.valid() ? ad::add(block_log_q, log_q) : log_q;

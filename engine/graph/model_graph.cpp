@@ -56,7 +56,8 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
   }
   int next_plate = 0;
   auto placed_block = [&](lang::BlockKind block) {
-    return block == lang::BlockKind::Model || (include_generated && block == lang::BlockKind::Generated);
+    return block == lang::BlockKind::Model || block == lang::BlockKind::Guide ||
+           (include_generated && block == lang::BlockKind::Generated);
   };
   for (const lang::Loop& loop : checked.loops) {
     if (!placed_block(loop.block)) continue;
@@ -81,8 +82,10 @@ std::optional<ModelGraph> build_model_graph(const lang::CheckedProgram& checked,
     DefinitionNode node{&symbol, statement, placed[statement], {}};
     const bool whole = statement->kind == lang::StmtKind::Declare ||
                        (statement->kind == lang::StmtKind::Assign && statement->lhs->kind == lang::ExprKind::Name);
-    if (assembled && symbol.definitions.size() == 1 && whole) {
-      node.iteration_local = true;  // one value per iteration of its sequential loop
+    if (symbol.definitions.size() == 1 && whole && !node.loops.empty()) {
+      // A local of a loop body (`m = ...;` or `real m = ...;` inside a `for`): one value per
+      // iteration of a sequential loop, or per element of a plate; read only in its loops.
+      node.iteration_local = true;
       assembled = false;
     }
     if (assembled) {

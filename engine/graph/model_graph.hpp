@@ -9,7 +9,7 @@
 //   definitions   deterministic names of the model block; `data_only` ones (Stan's
 //                 transformed data) are computed once when the data loads
 //   factors       every `~` and `target +=` of the model block, with its enclosing loops
-// Plates are the `for` loops of the model block that the checker does not mark sequential;
+// Plates are the `for` loops of the model and guide blocks that the checker does not mark sequential;
 // each gets plate dim number = its rank in source order, so that two loops never share a
 // plate dim. Sequential loops (lang/check's decision, not re-derived here) get no plate: the
 // compiler unrolls them (engine/compile/sequential.hpp).
@@ -44,9 +44,10 @@ struct DefinitionNode {
   // every defining statement, in source order; empty otherwise.
   std::vector<const lang::Stmt*> statements;
   bool assembled() const { return !statements.empty(); }
-  // A local of a sequential loop's body (`real m = a * y[t - 1];` inside `for (t in ...)`,
-  // one statement, not indexed): one value per iteration, lowered where it is read, in the
-  // reader's iteration (sequential.hpp); it has no value outside the loop.
+  // A local of a loop body (`real m = a * y[t - 1];` or `h = encoder(x[n]);` inside a `for`,
+  // one statement, not indexed): one value per iteration of a sequential loop, or per element
+  // of a plate; lowered where it is read, in the reader's loops (sequential.hpp); it has no
+  // value outside them.
   bool iteration_local = false;
 };
 

@@ -1,5 +1,6 @@
 // Plates and sequential loops (LANGUAGE.md): a `for` is a plate unless a statement in it reads
-// an element of something the loop itself defines or draws at another index. And discrete
+// an element of something the loop itself defines or draws at another index (a local of the
+// body, defined whole before it is read in the same iteration, is not such a read). And discrete
 // latents: reading one discrete array at two indices in a loop (z[i - 1]), or whole inside a
 // loop, couples its elements and cannot be summed out element by element in v0.
 #include <functional>
@@ -109,6 +110,18 @@ bool same_index(const IndexArg* a, const IndexArg* b) {
          ((!a->last && !b->last) || (a->last && b->last && same_expression(*a->last, *b->last)));
 }
 
+// A local of the loop body: `m = expr;` (the name alone on the left) as the loop's only write
+// of that name, read by a later statement of the same iteration. Each iteration defines it
+// before reading it, so it carries nothing from one iteration to the next: not a reason to
+// be sequential (Stan's loop-body locals). A read in the defining statement itself, or
+// before it, reads the previous iteration's value.
+bool reads_iteration_local(const Read& read, const std::vector<const Expr*>& writes) {
+  if (writes.size() != 1 || writes.front()->kind != ExprKind::Name) return false;
+  const Expr& write = *writes.front();
+  const bool in_defining_statement = read.statement->lhs.get() == &write;
+  return !in_defining_statement && read.expr->range.begin > write.range.end;
+}
+
 // Does `read` select other elements than `write` along the loop variable?
 bool reads_elsewhere(const Read& read, const Expr& write, const std::string& variable) {
   if (read.whole || write.kind != ExprKind::Index) return true;
@@ -141,6 +154,7 @@ void Checker::classify_loops() {
     for (const Read& read : reads) {
       auto written = writes.find(read.name());
       if (written == writes.end() || loop.sequential) continue;
+      if (reads_iteration_local(read, written->second)) continue;
       for (const Expr* write : written->second) {
         if (reads_elsewhere(read, *write, loop.variable)) {
           loop.sequential = true;

@@ -350,6 +350,39 @@ model {
   testing::expect_gradient_matches(*compiled, {a});
 }
 
+TEST_CASE("a local of a plate's body: the loop stays a plate, one vectorized term, the same density") {
+  // Stan's loop-body locals: m and the typed mu are defined before they are read in each
+  // iteration, so nothing crosses iterations and the loop is a plate, not N unrolled terms.
+  const std::string json = R"({"N": 5, "x": [0.5, -1.0, 2.0, 0.0, 1.5], "y": [1.2, -0.4, 3.1, 0.2, 2.6]})";
+  auto looped = compile_text(R"(
+data { int<lower=1> N; vector[N] x; vector[N] y; }
+param { real a; real b; real<lower=0> s; }
+model {
+  for (n in 1:N) {
+    m = a + b * x[n];
+    real mu = m - 0.5 * b;
+    y[n] ~ normal(mu, s);
+  }
+}
+)",
+                             json, {.include_priors = false, .include_jacobian = false});
+  auto vectorized = compile_text(R"(
+data { int<lower=1> N; vector[N] x; vector[N] y; }
+param { real a; real b; real<lower=0> s; }
+model { y ~ normal(a + b * x - 0.5 * b, s); }
+)",
+                                 json, {.include_priors = false, .include_jacobian = false});
+  REQUIRE_MESSAGE(looped->model, looped->messages());
+  REQUIRE_MESSAGE(vectorized->model, vectorized->messages());
+  REQUIRE(looped->checked.loops.size() == 1);
+  CHECK_FALSE(looped->checked.loops[0].sequential);
+  CHECK(looped->model->terms.size() == 1);
+  CHECK(looped->model->definitions.empty());  // locals are not reported
+  for (const std::vector<double>& u : {std::vector<double>{0.3, 1.1, -0.2}, std::vector<double>{-1.0, 0.4, 0.5}})
+    CHECK(looped->evaluate(u) == doctest::Approx(vectorized->evaluate(u)).epsilon(1e-13));
+  testing::expect_gradient_matches(*looped, {0.3, 1.1, -0.2});
+}
+
 TEST_CASE("definitions in slices: an element written twice is a located error") {
   auto compiled = compile_text(R"(
 data {

@@ -125,6 +125,52 @@ TEST_CASE("fvbn: a loop that reads what it draws at other indices is sequential"
   CHECK(result->checked.loops[0].reason.find("x[:, d]") != std::string::npos);
 }
 
+TEST_CASE("a loop-body local: defined before it is read, a plate; read before, sequential") {
+  auto local = check_text(R"(
+data { int<lower=1> N; vector[N] x; vector[N] y; }
+param { real a; }
+model {
+  for (n in 1:N) {
+    m = a * x[n];
+    y[n] ~ normal(m, 1);
+  }
+}
+)");
+  REQUIRE(local->parsed());
+  INFO(local->messages());
+  REQUIRE(local->checked.loops.size() == 1);
+  CHECK_FALSE(local->checked.loops[0].sequential);
+
+  auto carried = check_text(R"(
+data { int<lower=1> N; vector[N] y; }
+param { real a; }
+model {
+  for (n in 1:N) {
+    y[n] ~ normal(m, 1);
+    m = a * y[n];
+  }
+}
+)");
+  REQUIRE(carried->parsed());
+  REQUIRE(carried->checked.loops.size() == 1);
+  CHECK(carried->checked.loops[0].sequential);
+  CHECK(carried->checked.loops[0].reason == "reads m while it defines m");
+
+  auto itself = check_text(R"(
+data { int<lower=1> N; vector[N] y; }
+param { real a; }
+model {
+  for (n in 1:N) {
+    m = m + a;
+    y[n] ~ normal(m, 1);
+  }
+}
+)");
+  REQUIRE(itself->parsed());
+  REQUIRE(itself->checked.loops.size() == 1);
+  CHECK(itself->checked.loops[0].sequential);
+}
+
 TEST_CASE("recurrences: sequential outer loop, plate inner loop; no cycle") {
   auto result = check_text(R"(
 data {
