@@ -122,10 +122,7 @@ void Enumeration::declare_latents(Lowerer& lowerer, const graph::ModelGraph& gra
     const lang::Expr& lhs = *prior->lhs;
     if (lhs.kind == lang::ExprKind::Index) {
       for (const lang::IndexArg& index : lhs.indices) {
-        const PlateBinding* plate = nullptr;
-        if (index.kind == lang::IndexArg::Kind::Single && index.first->kind == lang::ExprKind::Name)
-          for (const PlateBinding& binding : context)
-            if (binding.variable == index.first->name) plate = &binding;
+        const PlateBinding* plate = loop_variable_of(index, context);
         if (!plate)
           throw LocatedError(index.range, "a discrete latent's `~` must index it by loop variables only (the engine "
                                           "enumerates one element per plate element)");

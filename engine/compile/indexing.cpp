@@ -11,7 +11,6 @@
 #include "engine/compile/sequential.hpp"
 
 namespace pm::compile {
-namespace {
 
 const PlateBinding* loop_variable_of(const lang::IndexArg& index, const LoopContext& context) {
   if (index.kind != lang::IndexArg::Kind::Single || index.first->kind != lang::ExprKind::Name) return nullptr;
@@ -19,6 +18,8 @@ const PlateBinding* loop_variable_of(const lang::IndexArg& index, const LoopCont
     if (plate->variable == index.first->name) return &*plate;
   return nullptr;
 }
+
+namespace {
 
 }  // namespace
 

@@ -207,10 +207,7 @@ DefinedValue Lowerer::lower_definition(const graph::DefinitionNode& definition) 
   const lang::Expr* lhs = statement.kind == lang::StmtKind::Assign ? statement.lhs.get() : nullptr;
   if (lhs && lhs->kind == lang::ExprKind::Index) {
     for (const lang::IndexArg& index : lhs->indices) {
-      const PlateBinding* plate = nullptr;
-      if (index.kind == lang::IndexArg::Kind::Single && index.first->kind == lang::ExprKind::Name)
-        for (const PlateBinding& binding : context)
-          if (binding.variable == index.first->name) plate = &binding;
+      const PlateBinding* plate = loop_variable_of(index, context);
       if (!plate)
         throw LocatedError(index.range, "an elementwise definition indexed by anything but its loop variables is not "
                                         "supported by the engine yet");

@@ -46,6 +46,10 @@ struct PlateBinding {
 };
 using LoopContext = std::vector<PlateBinding>;  // enclosing loops, outermost first
 
+// The binding whose variable is this index alone (`z[i]` in a loop over i), innermost first;
+// null for any other index.
+const PlateBinding* loop_variable_of(const lang::IndexArg& index, const LoopContext& context);
+
 struct DefinedValue {
   ad::Node node;
   // For `name[i, j] = ...`: the plate holding each leading index (empty: a whole value).

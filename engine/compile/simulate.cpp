@@ -268,10 +268,7 @@ class SimulationBuilder {
     DefinedValue value;
     if (lhs.kind == lang::ExprKind::Index && lhs.args[0]->kind == lang::ExprKind::Name) {
       for (const lang::IndexArg& index : lhs.indices) {
-        const PlateBinding* plate = nullptr;
-        if (index.kind == lang::IndexArg::Kind::Single && index.first->kind == lang::ExprKind::Name)
-          for (const PlateBinding& binding : context)
-            if (binding.variable == index.first->name) plate = &binding;
+        const PlateBinding* plate = loop_variable_of(index, context);
         if (!plate)
           throw LocatedError(index.range, "drawing '" + symbol.name + "' needs its `~` indexed by loop variables only");
         value.index_plates.push_back(*plate);

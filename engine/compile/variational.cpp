@@ -41,10 +41,7 @@ std::vector<PlateBinding> guide_index_plates(const lang::Stmt& statement, const 
                                               latent.name, latent.name, context.front().variable));
   std::vector<PlateBinding> plates;
   for (const lang::IndexArg& index : lhs.indices) {
-    const PlateBinding* plate = nullptr;
-    if (index.kind == lang::IndexArg::Kind::Single && index.first->kind == lang::ExprKind::Name)
-      for (const PlateBinding& binding : context)
-        if (binding.variable == index.first->name) plate = &binding;
+    const PlateBinding* plate = loop_variable_of(index, context);
     if (!plate)
       throw LocatedError(index.range, fmt::format("the guide's draw of '{}' inside a loop must be indexed by loop "
                                                   "variables only",
