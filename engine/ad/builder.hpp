@@ -111,6 +111,11 @@ Node gather(Node x, DimId dim, Node indices);
 // The same values with dim `from` relabelled `to` (a permuting copy when the canonical order
 // changes): e.g. data y (event0: N) used inside plate 0 as y[i] becomes (plate0: N).
 Node rename_dim(Node x, DimId from, DimId to);
+// The same elements with new event dims of the given sizes (their product must equal that
+// of x's event dims), in the same order (the first dim fastest, column-major): a matrix
+// (R, C) reshaped to {R * C} is its columns one after another, Stan's to_vector. Plate and
+// enumeration dims are kept. A copy; backward adds the adjoint back.
+Node reshape(Node x, const std::vector<std::size_t>& event_sizes);
 
 // --- sequences (sequence_ops.cpp) ----------------------------------------------------------
 Node cumulative_sum(Node x, DimId dim);

@@ -1,5 +1,5 @@
 // Indexing: a single index along a dim, a slice, a gather by an int tensor (scatter-add in
-// the backward pass), and renaming a dim. Index and slice copy contiguous blocks: in the
+// the backward pass), renaming a dim, and reshaping the event dims. Index and slice copy contiguous blocks: in the
 // canonical layout, fixing a range of dim d leaves, for every combination of the dims after
 // d, one contiguous block of (range length) * (stride of d) elements.
 #include <cmath>
@@ -205,6 +205,29 @@ Node rename_dim(Node x, DimId from, DimId to) {
         });
       },
       x.requires_gradient());
+  return y;
+}
+
+Node reshape(Node x, const std::vector<std::size_t>& event_sizes) {
+  const Shape shape = x.shape();
+  std::size_t before = 1, after = 1;
+  std::vector<tensor::Dim> dims;
+  for (std::size_t k = 0; k < event_sizes.size(); ++k) {
+    dims.push_back({tensor::event(static_cast<int>(k)), event_sizes[k]});
+    after *= event_sizes[k];
+  }
+  for (const tensor::Dim& d : shape.dims()) {
+    if (d.id.kind == tensor::DimKind::event)
+      before *= d.size;
+    else
+      dims.push_back(d);
+  }
+  if (before != after)
+    throw std::invalid_argument(fmt::format("reshape: {} has {} elements per event, not {}", shape.to_string(), before, after));
+  // The event dims come first in the canonical order: the same buffer, read in the same order.
+  Node y = x.program->add_node(Shape(dims), x.requires_gradient());
+  const std::size_t total = shape.element_count();
+  record_block_copy(*x.program, "reshape", x, y, {1, total, 0, total, 0, total});
   return y;
 }
 

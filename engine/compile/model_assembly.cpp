@@ -138,9 +138,12 @@ ParameterSlot make_slot(const lang::Symbol& symbol, const io::DataSet& data, std
 }
 
 // The constrained value in the tensor layout. Elementwise transforms share the data_set
-// layout; an array of vector-valued transforms (simplex, ordered) is laid out copy after
-// copy by the transform (each vector contiguous) and transposed to put the array dim first.
-void constrain_slot(ParameterSlot& slot, lang::SourceRange where) {
+// layout; an array of vector- or matrix-valued transforms (simplex, ordered, Cholesky
+// factors; any number of array dims) is laid out copy after copy by the transform (each
+// event contiguous, copy c = the array elements in data_set order, first index fastest):
+// that (event size, copies) matrix transposed is (copies, event size), i.e. the array dims
+// first and the event's entries column-major, reshaped to (array dims..., rows[, cols]).
+void constrain_slot(ParameterSlot& slot, lang::SourceRange /*where*/) {
   const transforms::Transform& transform = slot.transform;
   std::vector<tensor::Dim> dims;
   for (std::size_t k = 0; k < slot.dims.size(); ++k) dims.push_back({tensor::event(static_cast<int>(k)), slot.dims[k]});
@@ -156,11 +159,11 @@ void constrain_slot(ParameterSlot& slot, lang::SourceRange where) {
     slot.log_jacobian = constrained.log_jacobian;
     return;
   }
-  if (transform.cols != 1 || slot.dims.size() != 2)
-    throw LocatedError(where, "arrays of matrix-valued or multi-dimensional constrained types are not supported by the engine yet");
+  const std::size_t event_size = transform.constrained_event_size();
   transforms::Constrained constrained =
-      transforms::constrain(slot.unconstrained, transform, bounds, tensor::Shape::matrix(transform.rows, transform.count));
+      transforms::constrain(slot.unconstrained, transform, bounds, tensor::Shape::matrix(event_size, transform.count));
   slot.value = ad::transpose(constrained.value);
+  if (slot.dims.size() != 2 || transform.cols != 1) slot.value = ad::reshape(slot.value, slot.dims);
   slot.log_jacobian = constrained.log_jacobian;
 }
 

@@ -120,3 +120,33 @@ TEST_CASE("cumulative_sum and softmax") {
     testing::expect_gradient([&](Program& p) { return ad::softmax(p.parameter(Shape::matrix(3, 2)), dim); }, {six});
   }
 }
+
+TEST_CASE("reshape: event dims regrouped in column-major order, plates kept") {
+  Program program;
+  Node m = program.constant(Shape::matrix(3, 2), six);
+  Node v = ad::reshape(m, {6});      // to_vector: the columns one after another
+  Node back = ad::reshape(v, {2, 3});  // to_matrix(v, 2, 3): filled column by column
+  Node scalar = ad::reshape(ad::slice(v, tensor::event(0), 4, 1), {});
+  // (event0: 2, event1: 2, plate0: 2) -> (event0: 4, plate0: 2): each plate element's block.
+  const std::vector<double> eight = {1, 2, 3, 4, 5, 6, 7, 8};
+  Node in_plate = program.constant(Shape({Dim{tensor::event(0), 2}, Dim{tensor::event(1), 2}, Dim{tensor::plate(0), 2}}), eight);
+  Node flat = ad::reshape(in_plate, {4});
+  program.forward(false);
+  CHECK(v.shape() == Shape::vector(6));
+  CHECK(values_of(program, v) == six);
+  CHECK(back.shape() == Shape::matrix(2, 3));
+  CHECK(values_of(program, back) == six);
+  CHECK(scalar.shape() == Shape::scalar());
+  CHECK(program.value(scalar) == -0.5);
+  CHECK(flat.shape() == Shape({Dim{tensor::event(0), 4}, Dim{tensor::plate(0), 2}}));
+  CHECK(values_of(program, flat) == eight);
+  CHECK_THROWS_AS(ad::reshape(m, {4}), std::invalid_argument);
+  testing::expect_gradient([](Program& p) { return ad::reshape(p.parameter(Shape::matrix(3, 2)), {2, 3}); }, {six});
+  testing::expect_gradient(
+      [&](Program& p) {
+        Node x = p.parameter(Shape::vector(8));
+        Node planted = ad::rename_dim(ad::reshape(x, {2, 2, 2}), tensor::event(2), tensor::plate(0));
+        return ad::reshape(ad::square(planted), {4});
+      },
+      {eight});
+}
