@@ -1,6 +1,7 @@
 // Element checks of a data value: finite, int where declared, within its bounds, and in the
 // support of its structured type (the closed support of stdlib/transforms, as Stan checks data).
 #include <cmath>
+#include <vector>
 
 #include "engine/io/constant_expression.hpp"
 #include "engine/io/validate.hpp"
@@ -11,9 +12,6 @@ namespace pm::io {
 namespace {
 
 using lang::BaseType;
-
-// Ints are stored in doubles; beyond 2^53 not every int is representable.
-constexpr double kLargestExactInt = 9007199254740992.0;
 
 class ElementReporter {
  public:
@@ -159,14 +157,23 @@ bool check_bounds(const DataValue& value, const DeclaredData& declared, const Da
 }  // namespace
 
 bool check_value(const DataValue& value, const DeclaredData& declared, const DataSet& known,
-                 const std::string& context, DataMessages& messages) {
+                 const std::string& context, DataMessages& messages, std::span<const std::size_t> written_as_real) {
   std::size_t errors_before = messages.error_count();
   {
+    // Reported in element order with the rest.
+    std::vector<bool> is_written_as_real;
+    if (!written_as_real.empty()) {
+      is_written_as_real.assign(value.size(), false);
+      for (std::size_t offset : written_as_real)
+        if (offset < value.size()) is_written_as_real[offset] = true;
+    }
     ElementReporter reporter(declared.name, context, messages);
     for (std::size_t k = 0; k < value.size(); ++k) {
       double v = value.values[k];
       bool is_int = declared.element == lang::ElementType::Int;
-      if (std::isfinite(v) && (!is_int || (v == std::floor(v) && std::fabs(v) <= kLargestExactInt))) continue;
+      bool real_text = !is_written_as_real.empty() && is_written_as_real[k];
+      if (!real_text && std::isfinite(v) && (!is_int || (v == std::floor(v) && std::fabs(v) <= kLargestExactInt)))
+        continue;
       // Named only on failure: formatting every element of a large data set would cost more than the check.
       std::string element = "'" + element_name(declared.name, value.dims, k) + "'";
       if (std::isnan(v)) {
@@ -177,6 +184,8 @@ bool check_value(const DataValue& value, const DeclaredData& declared, const Dat
         reporter.report(element + " must be an int (declared " + declared.type_text + ") but is " + format_number(v));
       } else if (declared.element == lang::ElementType::Int && std::fabs(v) > kLargestExactInt) {
         reporter.report(element + " = " + format_number(v) + " is too large for an int (at most 2^53 in magnitude)");
+      } else if (real_text) {
+        reporter.report(element + " is declared int but the data has the real " + nlohmann::json(v).dump());
       }
     }
   }

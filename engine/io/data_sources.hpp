@@ -4,7 +4,8 @@
 // (a scalar, or nested lists, outermost array dimension first, a matrix as a list of rows),
 // so that one validator (json_value.hpp) checks every source against the declarations.
 //   JSON file  {"N": 3, "y": [1, 0, 1], "X": [[1, 2], [3, 4]]}, as CmdStan reads it, with
-//              "inf", "-inf", "NaN" strings for reals (accepted here, rejected by validation).
+//              "inf", "-inf", "NaN" strings for reals and CmdStan's bare NaN, Inf, Infinity,
+//              -Inf, -Infinity (accepted here, rejected by validation).
 //   CSV file   a header row, then one row per datum: a column `y` becomes the list of its
 //              values; columns `x.1 ... x.D` or `x[1] ... x[D]` become the list of rows
 //              [[x.1, ..., x.D], ...]. Each variable remembers the file's row count (and
@@ -28,6 +29,7 @@ struct RawVariable {
   nlohmann::json value;
   std::optional<std::size_t> csv_rows;     // set for variables read from a CSV file's columns
   std::optional<std::size_t> csv_columns;  // set for x.1 ... x.D groups: D
+  std::string csv_column_form;             // for such groups, as the file names them: "x.k" or "x[k]"
 };
 
 using RawData = std::map<std::string, RawVariable, std::less<>>;
@@ -43,8 +45,9 @@ std::optional<std::pair<std::string, nlohmann::json>> read_assignment(std::strin
                                                                       DataMessages& messages);
 
 // A number as written in a data file: an int when it is written as one (and fits in 64
-// bits), otherwise a double; "inf", "-inf", "nan" (any case, also "infinity") are the IEEE
-// values. nullopt when the text is not a number.
+// bits), otherwise a double (so 1.0 and 1e3 are reals, which an int variable refuses);
+// "inf", "-inf", "nan" (any case, also "infinity") are the IEEE values. nullopt when the
+// text is not a number.
 std::optional<nlohmann::json> parse_number(std::string_view text);
 
 // 1-based line and column of a 0-based byte offset into text.

@@ -20,6 +20,7 @@ struct SourcedValue {
   std::string origin;                   // file path or "-d"
   std::optional<std::size_t> csv_rows;     // filled from a CSV file's columns
   std::optional<std::size_t> csv_columns;  // filled from the columns x.1 ... x.D
+  std::string csv_column_form;             // "x.k" or "x[k]", as the file names those columns
 };
 
 using SourcedData = std::map<std::string, SourcedValue, std::less<>>;
@@ -133,7 +134,7 @@ std::optional<std::pair<std::size_t, std::string>> infer_size(const lang::Checke
     if (!sizes.empty() && is_size(sizes[0]))
       candidate = std::pair{*sourced->second.csv_rows, "the number of rows of " + sourced->second.origin};
     else if (sizes.size() >= 2 && is_size(sizes[1]) && sourced->second.csv_columns)
-      candidate = std::pair{*sourced->second.csv_columns, "the number of columns " + symbol.name + ".k in " +
+      candidate = std::pair{*sourced->second.csv_columns, "the number of columns " + sourced->second.csv_column_form + " in " +
                                                               sourced->second.origin};
     if (!candidate) continue;
     if (found && found->first != candidate->first) {
@@ -148,26 +149,35 @@ std::optional<std::pair<std::size_t, std::string>> infer_size(const lang::Checke
 }
 
 // Reads every source: files into `from_files` (a name in two files is an error), -d into
-// `from_assignments` (a later one replaces an earlier one).
-void collect_sources(const std::vector<DataSource>& sources, SourcedData& from_files, SourcedData& from_assignments,
+// `from_assignments` (a later one replaces an earlier one). False when a source could not be
+// read (a malformed file, a -d that is not name=number): its own error says why.
+bool collect_sources(const std::vector<DataSource>& sources, SourcedData& from_files, SourcedData& from_assignments,
                      DataMessages& messages) {
+  bool all_read = true;
   for (const DataSource& source : sources) {
     if (source.kind == DataSource::Kind::Assignment) {
       if (auto assignment = read_assignment(source.text, messages))
-        from_assignments[assignment->first] = SourcedValue{std::move(assignment->second), "-d", std::nullopt, std::nullopt};
+        from_assignments[assignment->first] = SourcedValue{std::move(assignment->second), "-d", std::nullopt, std::nullopt, ""};
+      else
+        all_read = false;
       continue;
     }
     std::optional<RawData> raw = read_data_file(source.text, messages);
-    if (!raw) continue;
+    if (!raw) {
+      all_read = false;
+      continue;
+    }
     for (auto& [name, variable] : *raw) {
       auto existing = from_files.find(name);
       if (existing != from_files.end()) {
         messages.error("'" + name + "' is set by two data files: " + existing->second.origin + " and " + source.text);
         continue;
       }
-      from_files[name] = SourcedValue{std::move(variable.value), source.text, variable.csv_rows, variable.csv_columns};
+      from_files[name] = SourcedValue{std::move(variable.value), source.text, variable.csv_rows, variable.csv_columns,
+                                      std::move(variable.csv_column_form)};
     }
   }
+  return all_read;
 }
 
 void report_missing(const Symbol& symbol, const lang::SourceFile* model_file, DataMessages& messages) {
@@ -182,7 +192,10 @@ std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang
                                  const LoadOptions& options) {
   std::size_t errors_before = messages.error_count();
   SourcedData from_files, from_assignments;
-  collect_sources(sources, from_files, from_assignments, messages);
+  // A source that cannot be read stops here, after every source is read (each bad one
+  // reports its error): what it would have set is unknown, so "'J' is missing" and the like
+  // would only bury its error.
+  if (!collect_sources(sources, from_files, from_assignments, messages)) return std::nullopt;
   note_unknown(program, from_files, messages);
   note_unknown(program, from_assignments, messages);
 
@@ -206,10 +219,11 @@ std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang
     }
 
     std::optional<DataValue> value;
+    std::vector<std::size_t> written_as_real;  // int elements written as reals (1.0)
     std::string context;
 
     if (sourced != nullptr) {
-      value = read_value(sourced->value, *declared, messages);
+      value = read_value(sourced->value, *declared, messages, &written_as_real);
       if (value) value->origin = sourced->origin;
       context = sourced->origin == "-d" ? " (-d " + symbol.name + ")" : " (in " + sourced->origin + ")";
       if (!value) messages.note("'" + symbol.name + "' is set by " + sourced->origin);  // the shape error names no file
@@ -249,7 +263,7 @@ std::optional<DataSet> load_data(const lang::CheckedProgram& program, const lang
     if (!value && sourced == nullptr && !symbol.declaration->initializer && !may_be_missing)
       report_missing(symbol, model_file, messages);
     if (!value) continue;
-    if (!check_value(*value, *declared, data, context, messages)) continue;
+    if (!check_value(*value, *declared, data, context, messages, written_as_real)) continue;
     data.order.push_back(symbol.name);
     data.values[symbol.name] = std::move(*value);
   }

@@ -9,6 +9,8 @@
 // Variables are processed in declaration order, so sizes, bounds and defaults may read the
 // data declared before them (constant_expression.hpp). Every error is reported (not just
 // the first); a variable whose size or bound depends on a failed one is skipped silently.
+// A source that cannot be read (malformed file, bad -d) stops loading once all sources are
+// read: only the errors of the unreadable sources, no "'J' is missing" for what they held.
 //
 // Size inference: an int data variable N that no source sets and that has no default is
 // taken from the row count of the CSV file(s) whose columns fill a variable whose leading

@@ -1,6 +1,7 @@
 // CSV data files: a header row, then one row per datum (CLI.md "Data files").
 #include <cctype>
 #include <charconv>
+#include <set>
 #include <vector>
 
 #include "engine/io/data_sources.hpp"
@@ -105,6 +106,8 @@ std::optional<RawData> read_csv_data(std::string_view path, std::string_view tex
   // name -> column positions; indexed groups hold one position per index 1..D.
   std::map<std::string, std::size_t> plain_columns;
   std::map<std::string, std::map<std::size_t, std::size_t>> indexed_columns;
+  // How the file names a group's columns, for messages: "x.k", "x[k]", or both when mixed.
+  std::map<std::string, std::set<std::string>> forms;
   for (std::size_t c = 0; c < header.size(); ++c) {
     const std::string& name = header[c].text;
     std::string at = where + ":" + std::to_string(lines[0].number) + ":" + std::to_string(header[c].column);
@@ -113,21 +116,32 @@ std::optional<RawData> read_csv_data(std::string_view path, std::string_view tex
       continue;
     }
     if (auto indexed = indexed_column(name)) {
+      forms[indexed->first].insert(name.back() == ']' ? "[" : ".");
       if (!indexed_columns[indexed->first].emplace(indexed->second, c).second)
         messages.error(at + ": column '" + name + "' appears twice");
     } else if (!plain_columns.emplace(name, c).second) {
       messages.error(at + ": column '" + name + "' appears twice");
     }
   }
+  auto column_form = [&](const std::string& base) {
+    const std::set<std::string>& used = forms[base];
+    if (used.size() == 2) return base + ".k and " + base + "[k]";
+    return *used.begin() == "[" ? base + "[k]" : base + ".k";
+  };
   for (const auto& [base, columns] : indexed_columns) {
     if (plain_columns.count(base))
-      messages.error(where + ": column '" + base + "' and columns '" + base + ".k' both fill '" + base + "'");
+      messages.error(where + ": column '" + base + "' and columns '" + column_form(base) + "' both fill '" + base + "'");
     std::size_t expected = 1;
     for (const auto& [index, position] : columns) {
       if (index != expected) {
-        messages.error(where + ": the columns of '" + base + "' go up to " + base + "." +
-                       std::to_string(columns.rbegin()->first) + " but " + base + "." +
-                       std::to_string(expected) + " is missing");
+        // Named as the file names them: the last column as written, the missing one in the
+        // form of the column before the gap.
+        const std::string& last = header[columns.rbegin()->second].text;
+        std::size_t before_gap = expected > 1 ? columns.at(expected - 1) : columns.begin()->second;
+        bool brackets = header[before_gap].text.back() == ']';
+        std::string missing = brackets ? base + "[" + std::to_string(expected) + "]"
+                                       : base + "." + std::to_string(expected);
+        messages.error(where + ": the columns of '" + base + "' go up to " + last + " but " + missing + " is missing");
         break;
       }
       ++expected;
@@ -159,7 +173,7 @@ std::optional<RawData> read_csv_data(std::string_view path, std::string_view tex
   }
 
   RawData data;
-  for (auto& [name, position] : plain_columns) data[name] = RawVariable{std::move(columns[position]), row_count, std::nullopt};
+  for (auto& [name, position] : plain_columns) data[name] = RawVariable{std::move(columns[position]), row_count, std::nullopt, ""};
   for (const auto& [base, group] : indexed_columns) {
     nlohmann::json rows = nlohmann::json::array();
     for (std::size_t r = 0; r < row_count; ++r) {
@@ -167,7 +181,7 @@ std::optional<RawData> read_csv_data(std::string_view path, std::string_view tex
       for (const auto& [index, position] : group) row.push_back(columns[position][r]);
       rows.push_back(std::move(row));
     }
-    data[base] = RawVariable{std::move(rows), row_count, group.size()};
+    data[base] = RawVariable{std::move(rows), row_count, group.size(), column_form(base)};
   }
   return data;
 }

@@ -1,7 +1,9 @@
 // JSON data files (CmdStan's format), whole-file reading and format detection, and -d.
+#include <array>
 #include <cctype>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "engine/io/data_sources.hpp"
 
@@ -24,6 +26,75 @@ bool is_blank(std::string_view text) {
   return true;
 }
 
+// CmdStan's JSON reader (RapidJSON with kParseNanAndInfFlag) accepts the bare tokens NaN,
+// Inf and Infinity, optionally with a minus sign, where a value may stand. nlohmann does
+// not: they are rewritten here as the strings "NaN", "-Infinity", ..., which read_value
+// reads as the non-finite reals (then validation rejects them by name and index). Only value
+// positions are rewritten (not object keys, not inside strings), and only a whole token (one
+// followed by a delimiter), so that anything else stays malformed JSON at its place.
+struct QuotedTokens {
+  std::string text;                   // the rewritten document
+  std::vector<std::size_t> inserted;  // offsets in `text` of every inserted opening quote
+};
+
+std::optional<QuotedTokens> quote_bare_non_finite(std::string_view text) {
+  static constexpr std::array<std::string_view, 6> kTokens = {"-Infinity", "Infinity", "-Inf", "Inf", "-NaN", "NaN"};
+  auto is_delimiter = [&](std::size_t k) {
+    if (k >= text.size()) return true;
+    char c = text[k];
+    return c == ',' || c == ']' || c == '}' || std::isspace(static_cast<unsigned char>(c));
+  };
+  std::optional<QuotedTokens> result;
+  std::vector<char> containers;  // '{' or '['
+  bool expect_value = true;      // a value may stand here (not a key)
+  std::size_t copied = 0;        // text[0, copied) is already in result->text
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    char c = text[k];
+    if (c == '"') {  // skip the string, escapes included
+      for (++k; k < text.size() && text[k] != '"'; ++k)
+        if (text[k] == '\\') ++k;
+      expect_value = false;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    switch (c) {
+      case '{': containers.push_back('{'); expect_value = false; continue;
+      case '[': containers.push_back('['); expect_value = true; continue;
+      case '}': case ']': if (!containers.empty()) containers.pop_back(); expect_value = false; continue;
+      case ':': expect_value = true; continue;
+      case ',': expect_value = !containers.empty() && containers.back() == '['; continue;
+      default: break;
+    }
+    if (expect_value && (c == '-' || c == 'I' || c == 'N')) {
+      for (std::string_view token : kTokens) {
+        if (text.substr(k, token.size()) != token || !is_delimiter(k + token.size())) continue;
+        if (!result) result.emplace();
+        result->text.append(text.substr(copied, k - copied));
+        result->inserted.push_back(result->text.size());
+        result->text.append("\"").append(token).append("\"");
+        copied = k + token.size();
+        k = copied - 1;
+        break;
+      }
+    }
+    expect_value = false;
+  }
+  if (result) result->text.append(text.substr(copied));
+  return result;
+}
+
+// An offset into the rewritten text -> the same place in the original.
+std::size_t original_offset(std::size_t offset, const std::vector<std::size_t>& inserted,
+                            std::string_view rewritten) {
+  std::size_t shift = 0;
+  for (std::size_t start : inserted) {
+    if (offset <= start) break;
+    std::size_t close = rewritten.find('"', start + 1);  // the token's closing quote
+    shift += offset > close ? 2 : 1;
+  }
+  return offset - shift;
+}
+
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -36,12 +107,15 @@ std::optional<RawData> read_json_data(std::string_view path, std::string_view te
     messages.error(where + ": the data file is empty");
     return std::nullopt;
   }
+  std::optional<QuotedTokens> quoted = quote_bare_non_finite(text);
+  std::string_view parsed = quoted ? std::string_view(quoted->text) : text;
   nlohmann::json document;
   try {
-    document = nlohmann::json::parse(text.begin(), text.end());
+    document = nlohmann::json::parse(parsed.begin(), parsed.end());
   } catch (const nlohmann::json::parse_error& error) {
     // error.byte counts from 1 and points at the character that could not be read.
     std::size_t offset = error.byte > 0 ? error.byte - 1 : 0;
+    if (quoted) offset = original_offset(offset, quoted->inserted, quoted->text);
     auto [line, column] = line_and_column(text, offset);
     messages.error(where + ":" + std::to_string(line) + ":" + std::to_string(column) +
                    ": malformed JSON: " + parse_error_reason(error.what()));
@@ -57,7 +131,7 @@ std::optional<RawData> read_json_data(std::string_view path, std::string_view te
     return std::nullopt;
   }
   RawData data;
-  for (auto& [name, value] : document.items()) data[name] = RawVariable{std::move(value), std::nullopt, std::nullopt};
+  for (auto& [name, value] : document.items()) data[name] = RawVariable{std::move(value), std::nullopt, std::nullopt, ""};
   return data;
 }
 

@@ -18,7 +18,8 @@ std::string describe_json(const nlohmann::json& node) {
 
 class ValueReader {
  public:
-  ValueReader(const DeclaredData& declared, DataMessages& messages) : declared_(declared), messages_(messages) {
+  ValueReader(const DeclaredData& declared, DataMessages& messages, std::vector<std::size_t>* written_as_real)
+      : declared_(declared), messages_(messages), written_as_real_(written_as_real) {
     value_.element = declared.element;
     value_.shape = declared.shape;
     value_.array_rank = declared.array_rank;
@@ -31,8 +32,8 @@ class ValueReader {
     if (value_.values.empty() && raw.is_array() && raw.empty()) return value_;
     walk(raw, 0);
     if (element_errors_ > kMaxErrorsPerVariable)
-      messages_.error("... and " + std::to_string(element_errors_ - kMaxErrorsPerVariable) +
-                      " more elements of '" + declared_.name + "' that are not numbers");
+      messages_.error("... and " + std::to_string(element_errors_ - kMaxErrorsPerVariable) + " more errors in '" +
+                      declared_.name + "'");
     if (failed_) return std::nullopt;
     return std::move(value_);
   }
@@ -101,7 +102,10 @@ class ValueReader {
 
   void read_leaf(const nlohmann::json& node) {
     if (node.is_number()) {
-      value_.values[value_.offset(indices_)] = node.get<double>();
+      double v = node.get<double>();
+      std::size_t offset = value_.offset(indices_);
+      if (written_as_real_ != nullptr && is_real_for_int(node, v)) written_as_real_->push_back(offset);
+      value_.values[offset] = v;
       return;
     }
     if (node.is_string()) {
@@ -121,8 +125,18 @@ class ValueReader {
       messages_.error(here() + " must be a number but is " + describe_json(node));
   }
 
+  // A number written as a real (1.0, 1e3: JSON's number_float; CSV and -d cells with a
+  // decimal point or an exponent, see parse_number) for an int, whose value is integral: only
+  // how it is written tells it from an int, so it is recorded for check_value. A real that is
+  // not integral, too large for an int, NaN or inf needs no record: check_value sees it.
+  bool is_real_for_int(const nlohmann::json& node, double v) const {
+    return declared_.element == lang::ElementType::Int && node.is_number_float() && std::isfinite(v) &&
+           v == std::floor(v) && std::fabs(v) <= kLargestExactInt;
+  }
+
   const DeclaredData& declared_;
   DataMessages& messages_;
+  std::vector<std::size_t>* written_as_real_;
   DataValue value_;
   std::vector<std::size_t> indices_;
   bool failed_ = false;
@@ -133,8 +147,9 @@ class ValueReader {
 }  // namespace
 
 std::optional<DataValue> read_value(const nlohmann::json& raw, const DeclaredData& declared,
-                                    DataMessages& messages) {
-  return ValueReader(declared, messages).read(raw);
+                                    DataMessages& messages, std::vector<std::size_t>* written_as_real) {
+  if (written_as_real != nullptr) written_as_real->clear();
+  return ValueReader(declared, messages, written_as_real).read(raw);
 }
 
 }  // namespace pm::io

@@ -44,12 +44,52 @@ TEST_CASE("CSV: N from the rows and D from the columns x.1 ... x.D, as for vae.p
 TEST_CASE("CSV: columns x[1] ... x[D] fill array[N] vector[D] and array[N, D] int") {
   auto model = check_model(with_data("  int N;\n  array[N] vector[2] v;\n  array[N, 2] int b;\n"));
   TemporaryDirectory directory;
-  std::string path = directory.write("v.csv", "b[2],v[1],v[2],b[1],unused\n0.5e1,1,2,1,9\n7,3,4,0,9\n");
+  std::string path = directory.write("v.csv", "b[2],v[1],v[2],b[1],unused\n5,1,2,1,9\n7,3,4,0,9\n");
   LoadResult result = load(*model, {DataSource::file(path)});
   REQUIRE_MESSAGE(result.data.has_value(), result.text());
   CHECK(result.value("v").values == std::vector<double>{1, 3, 2, 4});
   CHECK(result.value("b").values == std::vector<double>{1, 0, 5, 7});
   CHECK(result.has("note: 'unused' in " + path + " is not a variable of the model; ignored"));
+}
+
+TEST_CASE("CSV: the note on an inferred D names the columns as the file does") {
+  auto model = check_model(with_data("  int N;\n  int D;\n  matrix[N, D] x;\n"));
+  TemporaryDirectory directory;
+  std::string brackets = directory.write("brackets.csv", "x[1],x[2]\n1,2\n");
+  LoadResult result = load(*model, {DataSource::file(brackets)});
+  REQUIRE_MESSAGE(result.data.has_value(), result.text());
+  CHECK_MESSAGE(result.has("note: 'D' = 2, the number of columns x[k] in " + brackets), result.text());
+  CHECK(result.value("D").origin == "the number of columns x[k] in " + brackets);
+  std::string mixed = directory.write("mixed.csv", "x[1],x.2\n1,2\n");
+  LoadResult second = load(*model, {DataSource::file(mixed)});
+  CHECK_MESSAGE(second.has("note: 'D' = 2, the number of columns x.k and x[k] in " + mixed), second.text());
+}
+
+TEST_CASE("CSV: an int column with a value written as a real is an error naming the element") {
+  auto model = check_model(with_data("  int N;\n  array[N] int k;\n  array[N, 2] int b;\n  vector[N] y;\n"));
+  TemporaryDirectory directory;
+  std::string path = directory.write("ints.csv", "k,b.1,b.2,y\n1,0,1,1.0\n1.0,1,1e2,2\n3,1,2,3e0\n");
+  LoadResult result = load(*model, {DataSource::file(path)});
+  CHECK_FALSE(result.data.has_value());
+  CHECK_MESSAGE(result.has("error: 'k[2]' is declared int but the data has the real 1.0 (in " + path + ")"),
+                result.text());
+  CHECK(result.has("error: 'b[2,2]' is declared int but the data has the real 100.0 (in " + path + ")"));
+  CHECK(result.messages.error_count() == 2);  // y is real: 1.0 and 3e0 are fine there
+}
+
+TEST_CASE("CSV: a file that cannot be read reports only its own error, not every variable missing") {
+  auto model = check_model(with_data("  int J;\n  vector[J] a;\n  real s;\n"));
+  TemporaryDirectory directory;
+  std::string short_row = directory.write("short.csv", "a,s\n1,2\n3\n");
+  std::string gap = directory.write("gap.csv", "a.1,a.3\n1,2\n");
+  std::string cell = directory.write("cell.csv", "a\noops\n");
+  for (const std::string& path : {short_row, gap, cell}) {
+    LoadResult result = load(*model, {DataSource::file(path)});
+    CHECK_FALSE(result.data.has_value());
+    CHECK_MESSAGE(result.has(path), result.text());
+    CHECK_FALSE_MESSAGE(result.has("data variable"), result.text());
+    CHECK_MESSAGE(result.messages.all().size() == 1, result.text());
+  }
 }
 
 TEST_CASE("CSV: a header with no rows gives N = 0 and empty vectors") {
@@ -113,6 +153,16 @@ TEST_CASE("CSV: a gap in x.1 ... x.D and a repeated column are errors") {
   CHECK(result.has("the columns of 'x' go up to x.3 but x.2 is missing"));
   LoadResult second = load(*model, {DataSource::file(repeated)});
   CHECK(second.has("column 'x[1]' appears twice"));
+  // Named as the file names them.
+  std::string bracket_gap = directory.write("bracket_gap.csv", "x[1],x[2],x[4]\n1,2,3\n");
+  LoadResult third = load(*model, {DataSource::file(bracket_gap)});
+  CHECK_MESSAGE(third.has("the columns of 'x' go up to x[4] but x[3] is missing"), third.text());
+  std::string no_first = directory.write("no_first.csv", "x[2],x[3]\n1,2\n");
+  LoadResult fourth = load(*model, {DataSource::file(no_first)});
+  CHECK(fourth.has("the columns of 'x' go up to x[3] but x[1] is missing"));
+  std::string both = directory.write("both.csv", "x,x[1]\n1,2\n");
+  LoadResult fifth = load(*model, {DataSource::file(both)});
+  CHECK_MESSAGE(fifth.has("column 'x' and columns 'x[k]' both fill 'x'"), fifth.text());
 }
 
 TEST_CASE("CSV: NaN and inf cells are rejected with the element's index") {

@@ -72,6 +72,49 @@ TEST_CASE("JSON: the strings inf, -inf and NaN are read, then rejected by name a
   CHECK(result.has("error: 's' is inf"));
 }
 
+TEST_CASE("JSON: CmdStan's bare NaN, Infinity and -Infinity are read, then rejected by name and index") {
+  auto model = check_model(with_data("  vector[4] x;\n  real s;\n  array[2] int k;\n"));
+  TemporaryDirectory directory;
+  std::string path =
+      directory.write("d.json", "{\"x\": [1, NaN, -Infinity,Inf], \"s\":Infinity,\n \"k\": [-Inf, -NaN]}");
+  LoadResult result = load(*model, {DataSource::file(path)});
+  CHECK_FALSE(result.data.has_value());
+  CHECK_FALSE_MESSAGE(result.has("malformed"), result.text());
+  // The messages of the quoted spellings, with the file.
+  CHECK(result.has("error: 'x[2]' is NaN (in " + path + ")"));
+  CHECK(result.has("error: 'x[3]' is -inf (in " + path + ")"));
+  CHECK(result.has("error: 'x[4]' is inf (in " + path + ")"));
+  CHECK(result.has("error: 's' is inf (in " + path + ")"));
+  CHECK(result.has("error: 'k[1]' is -inf"));
+  CHECK(result.has("error: 'k[2]' is NaN"));
+  CHECK(result.messages.error_count() == 6);
+}
+
+TEST_CASE("JSON: bare NaN and Infinity only as values; everything else stays strict") {
+  auto model = check_model(with_data("  real s;\n"));
+  TemporaryDirectory directory;
+  auto malformed_at = [&](const std::string& name, const std::string& text, const std::string& place) {
+    std::string path = directory.write(name, text);
+    LoadResult result = load(*model, {DataSource::file(path)});
+    CHECK_FALSE(result.data.has_value());
+    CHECK_MESSAGE(result.has("error: " + path + ":" + place + ": malformed JSON: "), result.text());
+    CHECK_MESSAGE(result.messages.error_count() == 1, result.text());
+  };
+  malformed_at("key.json", "{NaN: 1}", "1:2");                // a key must be a string
+  malformed_at("suffix.json", "{\"s\": NaNa}", "1:7");        // not a whole token
+  malformed_at("lower.json", "{\"s\": nan}", "1:8");          // case matters, as in CmdStan
+  malformed_at("plus.json", "{\"s\": +Infinity}", "1:7");
+  // A syntax error after rewritten tokens is still at its place in the file.
+  malformed_at("after.json", "{\"s\": [NaN, Inf,, 3]}", "1:17");
+  malformed_at("lines.json", "{\"s\": -Infinity,\n \"t\": [NaN NaN]}", "2:12");
+  // Inside a string a bare token is just text.
+  std::string quoted = directory.write("quoted.json", R"({"s": 1, "note": "NaN, Infinity", "Inf": [NaN]})");
+  LoadResult result = load(*model, {DataSource::file(quoted)});
+  CHECK_MESSAGE(result.data.has_value(), result.text());
+  CHECK(result.has("note: 'note' in " + quoted + " is not a variable of the model; ignored"));
+  CHECK(result.has("note: 'Inf' in " + quoted + " is not a variable of the model; ignored"));
+}
+
 TEST_CASE("JSON: other strings, null and booleans are not numbers") {
   auto model = check_model(with_data("  vector[3] x;\n"));
   TemporaryDirectory directory;
@@ -89,6 +132,27 @@ TEST_CASE("JSON: a malformed file is an error at its line and column") {
   LoadResult result = load(*model, {DataSource::file(path)});
   CHECK_FALSE(result.data.has_value());
   CHECK_MESSAGE(result.has(path + ":3:14: malformed JSON: "), result.text());
+}
+
+TEST_CASE("JSON: a file that cannot be read reports only its own error, not every variable missing") {
+  auto model = check_model(with_data("  int J;\n  vector[J] y;\n  real s;\n"));
+  TemporaryDirectory directory;
+  std::string bad = directory.write("bad.json", "{\"J\": 2, \"y\": [1, 2],, \"s\": 1}");
+  std::string trailing = directory.write("trailing.json", "{\"J\": 2, \"y\": [1, 2], \"s\": 1} x");
+  std::string other = directory.write("other.json", R"({"extra": 1})");
+  for (const std::string& path : {bad, trailing}) {
+    LoadResult result = load(*model, {DataSource::file(path), DataSource::file(other)});
+    CHECK_FALSE(result.data.has_value());
+    CHECK_MESSAGE(result.has(path + ":1:"), result.text());
+    CHECK_MESSAGE(result.messages.all().size() == 1, result.text());  // no "missing", no notes
+  }
+  // Every unreadable source is reported, each with its own error.
+  LoadResult both = load(*model, {DataSource::file(bad), DataSource::file(bad + ".nowhere"),
+                                  DataSource::assignment("s=abc")});
+  CHECK(both.has(bad + ":1:"));
+  CHECK(both.has("cannot open data file '" + bad + ".nowhere'"));
+  CHECK(both.has("-d s=abc: 'abc' is not a number"));
+  CHECK_MESSAGE(both.messages.all().size() == 3, both.text());
 }
 
 TEST_CASE("JSON: a truncated file is an error at its end") {

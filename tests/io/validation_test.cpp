@@ -47,9 +47,60 @@ TEST_CASE("wrong shapes: element count, matrix rows and row lengths, scalar vers
 TEST_CASE("a real where an int is declared names the element, the declaration and the value") {
   LoadResult result = load_json("  int N;\n  array[N] int y;\n", R"({"N": 4, "y": [1, 0, 0.5, 1.0]})");
   CHECK_FALSE(result.data.has_value());
-  CHECK(result.has("error: 'y[3]' must be an int (declared array[N] int) but is 0.5"));
-  // 1.0 is an int written with a decimal point: accepted.
-  CHECK(result.messages.error_count() == 1);
+  CHECK(result.has("error: 'y[3]' must be an int (declared array[N] int) but is 0.5 (in "));
+  // 1.0 is a real, though integral (CLI.md: "wrong type (real where int is declared)").
+  CHECK_MESSAGE(result.has("error: 'y[4]' is declared int but the data has the real 1.0 (in "), result.text());
+  CHECK(result.messages.error_count() == 2);
+}
+
+TEST_CASE("an int written as a real (1.0, 3e0) is an error naming the element and the value") {
+  LoadResult scalar = load_json("  int N;\n  vector[N] x;\n", R"({"N": 3.0, "x": [1, 2, 3]})");
+  CHECK_FALSE(scalar.data.has_value());
+  CHECK_MESSAGE(scalar.has("error: 'N' is declared int but the data has the real 3.0 (in "), scalar.text());
+  // x is sized by the failed N: skipped without a further message.
+  CHECK(scalar.messages.error_count() == 1);
+
+  LoadResult array = load_json("  array[3] int y;\n  array[2, 2] int<lower=0> z;\n  real s;\n  vector[2] v;\n",
+                               R"({"y": [1, 0, 1.0], "z": [[1, 2e0], [3, 4]], "s": 2, "v": [1, 2]})");
+  CHECK_FALSE(array.data.has_value());
+  CHECK(array.has("error: 'y[3]' is declared int but the data has the real 1.0"));
+  CHECK(array.has("error: 'z[1,2]' is declared int but the data has the real 2.0"));
+  // Ints are fine where reals are declared.
+  CHECK(array.messages.error_count() == 2);
+
+  // Beyond 2^53 the value itself is the problem, whichever way it is written.
+  LoadResult large = load_json("  int N;\n", R"({"N": 1e20})");
+  CHECK(large.has("error: 'N' = 1e+20 is too large for an int (at most 2^53 in magnitude)"));
+  LoadResult large_digits = load_json("  int N;\n", R"({"N": 100000000000000000000})");
+  CHECK(large_digits.has("error: 'N' = 1e+20 is too large for an int (at most 2^53 in magnitude)"));
+  CHECK_FALSE(large_digits.has("declared int but"));
+
+  // Integral reals still fine for reals, and for ints written as ints.
+  LoadResult fine = load_json("  int N;\n  array[N] int y;\n  real s;\n", R"({"N": 2, "y": [-1, 0], "s": 3.0})");
+  CHECK_MESSAGE(fine.data.has_value(), fine.text());
+}
+
+TEST_CASE("-d name=value: an int written with a decimal point or an exponent is an error") {
+  auto model = check_model(with_data("  int N;\n  real s;\n"));
+  for (const char* text : {"N=3.0", "N=3e0", "N=0.3e1"}) {
+    LoadResult result = load(*model, {DataSource::assignment(text), DataSource::assignment("s=1")});
+    CHECK_FALSE(result.data.has_value());
+    CHECK_MESSAGE(result.has("error: 'N' is declared int but the data has the real 3.0 (-d N)"), result.text());
+    CHECK(result.messages.error_count() == 1);
+  }
+  LoadResult fine = load(*model, {DataSource::assignment("N=+3"), DataSource::assignment("s=3")});
+  CHECK_MESSAGE(fine.data.has_value(), fine.text());
+  CHECK(fine.value("N").scalar() == 3);
+  CHECK(fine.value("s").scalar() == 3);
+  LoadResult fractional = load(*model, {DataSource::assignment("N=3.5"), DataSource::assignment("s=1")});
+  CHECK(fractional.has("error: 'N' must be an int (declared int) but is 3.5 (-d N)"));
+}
+
+TEST_CASE("ints written as reals count toward the per-variable error limit") {
+  LoadResult result = load_json("  array[8] int y;\n", R"({"y": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]})");
+  CHECK(result.has("error: 'y[5]' is declared int but the data has the real 5.0"));
+  CHECK_FALSE(result.has("'y[6]'"));
+  CHECK(result.has("error: ... and 3 more errors in 'y'"));
 }
 
 TEST_CASE("constraint violations name the element, the value and the bound") {
@@ -121,8 +172,10 @@ TEST_CASE("defaults: used when absent, overridden by a file and by -d, checked l
   CHECK(from_flag.value("K").scalar() == 2);
   CHECK(from_flag.value("K").origin == "-d");
 
-  LoadResult bad_default = load_json("  int<lower=1> K = 0;\n", "{}");
-  CHECK(bad_default.has("error: 'K' = 0 violates lower=1 (the default declared at model.pm:2:3)"));
+  // A default that reads data (the checker refuses a literal one, as K = 0, itself).
+  LoadResult bad_default = load_json("  int N;\n  int<lower=1> K = N - 1;\n", R"({"N": 1})");
+  CHECK_MESSAGE(bad_default.has("error: 'K' = 0 violates lower=1 (the default declared at model.pm:3:3)"),
+                bad_default.text());
 }
 
 TEST_CASE("-d sets scalars; a malformed -d is an error") {
