@@ -1,5 +1,13 @@
 // Blocks, declared names (data, param, latent, guide param, typed definitions), their types,
 // constraints and data defaults, nets, and the names model / guide / generated define.
+//
+// A data default that is a constant the checker can compute (literals and earlier defaults,
+// see DefaultEvaluator) is checked against its own lower and upper bounds here, so that
+// `int<lower=5> K = 3;` is an error of `pm check`, not only of the data loader at fit time.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
 #include <set>
 
 #include "lang/check/checker.hpp"
@@ -18,6 +26,252 @@ SymbolKind definition_kind(BlockKind block) {
 bool is_definition(SymbolKind kind) {
   return kind == SymbolKind::ModelDefinition || kind == SymbolKind::GuideDefinition ||
          kind == SymbolKind::Generated;
+}
+
+// ---- data defaults against their bounds
+
+// A constant computed from a data default: one value for a scalar, the elements of a flat
+// literal ({1, 2}, [1, 2], [1, 2]') otherwise. Ints are held as doubles, as the data loader
+// holds them (engine/io/constant_expression.cpp), with the same rules: int / int truncates
+// toward zero, ^ and the math functions give reals.
+struct ConstantValue {
+  bool is_int = true;
+  bool scalar = true;
+  std::vector<double> values;
+};
+
+using KnownDefaults = std::map<std::string, ConstantValue, std::less<>>;
+
+// Evaluates what it can of a default or a bound without loaded data: int and real literals,
+// earlier data defaults (`known`), unary - + !, + - * / % ^ and their elementwise forms with a
+// scalar broadcast, comparisons and && || on scalars, c ? a : b, flat literal lists and their
+// transpose, one int index into a known list, and abs fabs exp log sqrt floor ceil round pow
+// min max of scalars. Anything else (a data name without a default, a function of sizes,
+// nested lists) is nullopt: the data loader evaluates it when data loads.
+class DefaultEvaluator {
+ public:
+  explicit DefaultEvaluator(const KnownDefaults& known) : known_(known) {}
+
+  std::optional<ConstantValue> evaluate(const Expr& expr) {
+    switch (expr.kind) {
+      case ExprKind::IntLiteral: return scalar(static_cast<double>(expr.int_value), true);
+      case ExprKind::RealLiteral: return scalar(expr.real_value, false);
+      case ExprKind::Name: {
+        auto found = known_.find(expr.name);
+        if (found == known_.end()) return std::nullopt;
+        if (std::find(read_.begin(), read_.end(), expr.name) == read_.end()) read_.push_back(expr.name);
+        return found->second;
+      }
+      case ExprKind::Unary: {
+        auto value = evaluate(*expr.args[0]);
+        if (!value) return std::nullopt;
+        if (expr.unary_op == UnaryOp::Negate) {
+          for (double& v : value->values) v = -v;
+        } else if (expr.unary_op == UnaryOp::Not) {
+          if (!value->scalar) return std::nullopt;
+          return scalar(value->values[0] == 0 ? 1 : 0, true);
+        }
+        return value;
+      }
+      case ExprKind::Binary: {
+        auto a = evaluate(*expr.args[0]);
+        auto b = a ? evaluate(*expr.args[1]) : std::nullopt;
+        if (!a || !b) return std::nullopt;
+        return binary(expr.binary_op, *a, *b);
+      }
+      case ExprKind::Conditional: {
+        auto condition = evaluate(*expr.args[0]);
+        if (!condition || !condition->scalar) return std::nullopt;
+        auto a = evaluate(*expr.args[1]);
+        auto b = evaluate(*expr.args[2]);
+        if (!a || !b) return std::nullopt;
+        ConstantValue result = condition->values[0] != 0 ? *a : *b;
+        result.is_int = a->is_int && b->is_int;
+        return result;
+      }
+      case ExprKind::Transpose: {
+        auto value = evaluate(*expr.args[0]);
+        if (!value || value->scalar) return std::nullopt;  // a row vector's transpose: same elements
+        return value;
+      }
+      case ExprKind::ArrayLiteral:
+      case ExprKind::RowVectorLiteral: {
+        ConstantValue result;
+        result.scalar = false;
+        for (const ExprPtr& item : expr.args) {
+          auto value = evaluate(*item);
+          if (!value || !value->scalar) return std::nullopt;
+          result.is_int = result.is_int && value->is_int;
+          result.values.push_back(value->values[0]);
+        }
+        if (result.values.empty()) return std::nullopt;
+        if (expr.kind == ExprKind::RowVectorLiteral) result.is_int = false;
+        return result;
+      }
+      case ExprKind::Index: {
+        if (expr.indices.size() != 1 || expr.indices[0].kind != IndexArg::Kind::Single || !expr.indices[0].first) {
+          return std::nullopt;
+        }
+        auto value = evaluate(*expr.args[0]);
+        auto position = value ? evaluate(*expr.indices[0].first) : std::nullopt;
+        if (!value || value->scalar || !position || !position->scalar || !position->is_int) return std::nullopt;
+        double k = position->values[0];
+        if (k < 1 || k > static_cast<double>(value->values.size())) return std::nullopt;
+        return scalar(value->values[static_cast<std::size_t>(k) - 1], value->is_int);
+      }
+      case ExprKind::Call: return call(expr);
+    }
+    return std::nullopt;
+  }
+
+  // The earlier defaults the evaluations read, in the order first read.
+  const std::vector<std::string>& defaults_read() const { return read_; }
+
+ private:
+  static ConstantValue scalar(double value, bool is_int) { return {is_int, true, {value}}; }
+
+  template <typename Op>
+  static std::optional<ConstantValue> elementwise(const ConstantValue& a, const ConstantValue& b, bool is_int, Op op) {
+    if (!a.scalar && !b.scalar && a.values.size() != b.values.size()) return std::nullopt;
+    ConstantValue result = a.scalar ? b : a;
+    result.is_int = is_int;
+    for (std::size_t k = 0; k < result.values.size(); ++k) {
+      std::optional<double> value = op(a.values[a.scalar ? 0 : k], b.values[b.scalar ? 0 : k]);
+      if (!value) return std::nullopt;
+      result.values[k] = *value;
+    }
+    return result;
+  }
+
+  static std::optional<ConstantValue> binary(BinaryOp op, const ConstantValue& a, const ConstantValue& b) {
+    bool both_int = a.is_int && b.is_int;
+    using Result = std::optional<double>;
+    switch (op) {
+      case BinaryOp::Add: return elementwise(a, b, both_int, [](double x, double y) -> Result { return x + y; });
+      case BinaryOp::Subtract: return elementwise(a, b, both_int, [](double x, double y) -> Result { return x - y; });
+      case BinaryOp::Multiply:
+        if (!a.scalar && !b.scalar) return std::nullopt;  // a matrix product
+        [[fallthrough]];
+      case BinaryOp::ElementMultiply:
+        return elementwise(a, b, both_int, [](double x, double y) -> Result { return x * y; });
+      case BinaryOp::Divide:
+      case BinaryOp::ElementDivide:
+        if (both_int) {
+          return elementwise(a, b, true, [](double x, double y) -> Result {
+            if (y == 0) return std::nullopt;  // the loader says "integer division by zero"
+            return std::trunc(x / y);
+          });
+        }
+        return elementwise(a, b, false, [](double x, double y) -> Result { return x / y; });
+      case BinaryOp::Modulo:
+        if (!both_int) return std::nullopt;
+        return elementwise(a, b, true, [](double x, double y) -> Result {
+          if (y == 0) return std::nullopt;
+          return std::fmod(x, y);
+        });
+      case BinaryOp::Power:
+      case BinaryOp::ElementPower:
+        return elementwise(a, b, false, [](double x, double y) -> Result { return std::pow(x, y); });
+      default: break;
+    }
+    if (!a.scalar || !b.scalar) return std::nullopt;
+    double x = a.values[0], y = b.values[0];
+    auto truth = [](bool value) { return scalar(value ? 1 : 0, true); };
+    switch (op) {
+      case BinaryOp::Less: return truth(x < y);
+      case BinaryOp::LessEqual: return truth(x <= y);
+      case BinaryOp::Greater: return truth(x > y);
+      case BinaryOp::GreaterEqual: return truth(x >= y);
+      case BinaryOp::Equal: return truth(x == y);
+      case BinaryOp::NotEqual: return truth(x != y);
+      case BinaryOp::And: return truth(x != 0 && y != 0);
+      case BinaryOp::Or: return truth(x != 0 || y != 0);
+      default: return std::nullopt;
+    }
+  }
+
+  std::optional<ConstantValue> call(const Expr& expr) {
+    if (expr.bar_after_first) return std::nullopt;
+    std::vector<ConstantValue> args;
+    for (const ExprPtr& arg : expr.args) {
+      auto value = evaluate(*arg);
+      if (!value || !value->scalar) return std::nullopt;
+      args.push_back(*value);
+    }
+    const std::string& name = expr.name;
+    if ((name == "min" || name == "max") && args.size() == 2) {
+      double x = args[0].values[0], y = args[1].values[0];
+      return scalar(name == "min" ? std::min(x, y) : std::max(x, y), args[0].is_int && args[1].is_int);
+    }
+    if (name == "pow" && args.size() == 2) return scalar(std::pow(args[0].values[0], args[1].values[0]), false);
+    if (args.size() != 1) return std::nullopt;
+    double x = args[0].values[0];
+    if (name == "abs") return scalar(std::fabs(x), args[0].is_int);
+    if (name == "fabs") return scalar(std::fabs(x), false);
+    if (name == "exp") return scalar(std::exp(x), false);
+    if (name == "log") return scalar(std::log(x), false);
+    if (name == "sqrt") return scalar(std::sqrt(x), false);
+    if (name == "floor") return scalar(std::floor(x), false);
+    if (name == "ceil") return scalar(std::ceil(x), false);
+    if (name == "round") return scalar(std::round(x), false);
+    return std::nullopt;
+  }
+
+  const KnownDefaults& known_;
+  std::vector<std::string> read_;
+};
+
+// A value as a message shows it: ints without a decimal point, reals in their shortest form.
+std::string constant_text(double value, bool is_int) {
+  if (is_int && std::fabs(value) < 9e15) return std::to_string(static_cast<long long>(value));
+  char buffer[64];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
+}
+
+bool all_finite(const ConstantValue& value) {
+  return std::all_of(value.values.begin(), value.values.end(), [](double v) { return std::isfinite(v); });
+}
+
+// Checks the computed default of data `declaration` against each bound the checker can
+// compute; reports the first violation (of the first element that violates it) as an error at
+// the default, with a note at the bound. True when the default is within every bound.
+bool check_default_bounds(const Declaration& declaration, const ConstantValue& value, const KnownDefaults& known,
+                          DefaultEvaluator& evaluator, Diagnostics& diagnostics) {
+  for (const Constraint& constraint : declaration.type.constraints) {
+    bool is_lower = constraint.name == "lower";
+    if ((!is_lower && constraint.name != "upper") || !constraint.value) continue;
+    DefaultEvaluator bound_evaluator(known);
+    auto bound = bound_evaluator.evaluate(*constraint.value);
+    if (!bound || !bound->scalar || !all_finite(*bound)) continue;
+    double limit = bound->values[0];
+    for (std::size_t k = 0; k < value.values.size(); ++k) {
+      double v = value.values[k];
+      if (is_lower ? v >= limit : v <= limit) continue;
+      std::string shown = value.scalar ? "is " + constant_text(v, value.is_int)
+                                       : "has " + declaration.name + "[" + std::to_string(k + 1) + "] = " +
+                                             constant_text(v, value.is_int);
+      std::string bound_text = constraint.name + "=" + expression_text(*constraint.value);
+      std::vector<std::string> read = evaluator.defaults_read();
+      for (const std::string& name : bound_evaluator.defaults_read()) {
+        if (std::find(read.begin(), read.end(), name) == read.end()) read.push_back(name);
+      }
+      std::string from;
+      std::size_t shown_count = 0;
+      for (const std::string& name : read) {
+        const ConstantValue& earlier = known.at(name);
+        if (!earlier.scalar) continue;  // a list default is not spelled out
+        from += (from.empty() ? "" : ", ") + name + " = " + constant_text(earlier.values[0], earlier.is_int);
+        ++shown_count;
+      }
+      if (!from.empty()) from = " (with the default" + std::string(shown_count > 1 ? "s " : " ") + from + ")";
+      diagnostics.error(declaration.initializer->range, "the default of '" + declaration.name + "' " + shown +
+                                                            ", which violates " + bound_text + from);
+      diagnostics.note(constraint.range, "the bound " + bound_text + " is declared here");
+      return false;
+    }
+  }
+  return true;
 }
 
 const std::set<std::string>& activations() {
@@ -166,6 +420,8 @@ void Checker::declare_blocks() {
       if (block.kind == kind && done.insert(kind).second) ordered.push_back(&block);
     }
   }
+  // The data defaults computed so far, which later defaults and bounds may read.
+  KnownDefaults known_defaults;
   for (const Block* block : ordered) {
     SymbolKind kind = block->kind == BlockKind::Data    ? SymbolKind::Data
                       : block->kind == BlockKind::Param ? SymbolKind::Param
@@ -178,6 +434,7 @@ void Checker::declare_blocks() {
       std::vector<std::string> reads;
       context.reads = &reads;
       if (block->kind == BlockKind::Data) context.visible_data_limit = result_.symbols.size();
+      std::size_t errors_before = diagnostics_.error_count();
       Type type = declared_type(declaration.type, context);
       DeclaredSupport support = check_constraints(declaration.type, context, kind);
       if (declaration.initializer) {
@@ -199,12 +456,23 @@ void Checker::declare_blocks() {
                              std::string("a ") + to_string(kind) + " cannot be given a value; only data has defaults");
         }
       }
-      if (Symbol* symbol = add_symbol(declaration.name, kind, declaration.name_range)) {
+      Symbol* symbol = add_symbol(declaration.name, kind, declaration.name_range);
+      if (symbol) {
         symbol->type = type;
         symbol->declaration = &declaration;
         symbol->support = support;
         symbol->reads = reads;
         symbol->discrete = kind == SymbolKind::Latent && type.is_int();
+      }
+      // A well-typed data default the checker can compute: within its bounds? Kept for the
+      // later defaults and bounds that read it only when it is.
+      if (symbol && kind == SymbolKind::Data && declaration.initializer && diagnostics_.error_count() == errors_before) {
+        DefaultEvaluator evaluator(known_defaults);
+        std::optional<ConstantValue> value = evaluator.evaluate(*declaration.initializer);
+        if (value && all_finite(*value) && !(type.is_int() && !value->is_int) &&
+            check_default_bounds(declaration, *value, known_defaults, evaluator, diagnostics_)) {
+          known_defaults[declaration.name] = *value;
+        }
       }
     }
   }

@@ -1,7 +1,9 @@
 // SourceFile, Diagnostics and the rendering of CLI.md:
 //   path:LINE:COL: error: MESSAGE
-//   <the source line>
-//   <spaces, with the line's tabs kept so the caret lines up>^
+//   <the source line, each tab replaced by one space>
+//   <spaces only>^
+// Columns count bytes and a tab counts as one, so printing a tab as one space keeps the caret
+// under its column whatever the terminal's tab stops.
 #include "lang/syntax/source.hpp"
 
 #include <algorithm>
@@ -70,13 +72,9 @@ std::string render(const SourceFile& file, const Diagnostic& diagnostic) {
   std::string_view line = file.line_text(where.line);
   std::string out = file.path() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
                     ": " + severity_word(diagnostic.severity) + ": " + diagnostic.message + "\n";
-  out.append(line);
+  for (char c : line) out += c == '\t' ? ' ' : c;
   out += '\n';
-  // Keep tabs from the source line so that the caret sits under the same character on screen.
-  for (int column = 1; column < where.column; ++column) {
-    std::size_t index = static_cast<std::size_t>(column - 1);
-    out += (index < line.size() && line[index] == '\t') ? '\t' : ' ';
-  }
+  out.append(static_cast<std::size_t>(where.column - 1), ' ');
   out += "^\n";
   return out;
 }

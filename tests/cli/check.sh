@@ -58,6 +58,47 @@ expected="$scratch/bad.pm:9:17: error: undefined name 'sigmma'; did you mean 'si
 [ "$(head -3 "$scratch/err")" = "$expected" ] || fail "bad model diagnostic:
 $(cat "$scratch/err")"
 
+# A tab in the source line: the echoed line shows it as one space and the caret line is
+# spaces only (CLI.md: "no gutter characters before the caret"), the caret under its column.
+printf 'data {\n\treal y;\n}\nmodel {\n\ty ~ normal(0,\tsigmma);\n}\n' > "$scratch/tabs.pm"
+"$pm" check "$scratch/tabs.pm" > /dev/null 2> "$scratch/err"
+status=$?
+[ "$status" -eq 2 ] || fail "tabs: exit $status, expected 2"
+expected="$scratch/tabs.pm:5:16: error: undefined name 'sigmma'
+ y ~ normal(0, sigmma);
+               ^"
+[ "$(head -3 "$scratch/err")" = "$expected" ] || fail "tabs diagnostic:
+$(cat -A "$scratch/err")"
+! grep -q "$(printf '\t')" "$scratch/err" || fail "tabs: a tab was printed: $(cat -A "$scratch/err")"
+
+# A data default that violates its own bound is an error of check (not only of fit), located
+# at the default with a caret; a default check cannot compute without data is left to fit.
+cat > "$scratch/default.pm" <<'MODEL'
+data {
+  int<lower=5> K = 3;
+  vector[K] y;
+}
+latent {
+  real mu;
+}
+model {
+  mu ~ normal(0, 1);
+  y ~ normal(mu, 1);
+}
+MODEL
+"$pm" check "$scratch/default.pm" > "$scratch/out" 2> "$scratch/err"
+status=$?
+[ "$status" -eq 2 ] || fail "default out of bounds: exit $status, expected 2"
+[ ! -s "$scratch/out" ] || fail "default out of bounds: the model was printed as valid"
+expected="$scratch/default.pm:2:20: error: the default of 'K' is 3, which violates lower=5
+  int<lower=5> K = 3;
+                   ^"
+[ "$(head -3 "$scratch/err")" = "$expected" ] || fail "default out of bounds diagnostic:
+$(cat "$scratch/err")"
+printf 'data {\n  int<lower=0> N;\n  int<lower=1> K = N - 1;\n}\n' > "$scratch/default_data.pm"
+"$pm" check "$scratch/default_data.pm" > /dev/null 2> "$scratch/err" ||
+  fail "a default over data without a default was rejected by check: $(cat "$scratch/err")"
+
 # Every semantic error is reported, not just the first.
 printf 'data {\n  real x;\n}\nmodel {\n  a = alpah;\n  b = bta;\n}\n' > "$scratch/two.pm"
 "$pm" check "$scratch/two.pm" > /dev/null 2> "$scratch/err"

@@ -275,6 +275,52 @@ guide {
   CHECK(result->diagnostics.error_count() == 5);
 }
 
+TEST_CASE("data defaults: within their bounds, or not computable without data, are not errors") {
+  // Only what the checker can compute from literals and earlier defaults is checked; a
+  // default or bound that reads data without a default waits for the data loader.
+  auto result = check_text(R"(
+data {
+  int<lower=1> N;
+  int M = 3;
+  int<lower=M, upper=2 * M> K = M + 1;
+  int<lower=1> L = N - 5;
+  int<lower=N> P = 2;
+  real<lower=0, upper=1> p = 1.0 / M;
+  int<lower=0> Q = 7 / 2;
+  array[3] int<lower=0, upper=5> c = {0, 5, M};
+  vector<lower=0>[2] v = [1, 2]';
+  real<lower=-1> r = M > 2 ? -1 : -5;
+  vector[N] y;
+}
+)");
+  REQUIRE(result->parsed());
+  INFO(result->messages());
+  CHECK(result->diagnostics.error_count() == 0);
+}
+
+TEST_CASE("data defaults that violate their bounds: one error each, at the default, with a note at the bound") {
+  auto result = check_text(R"(
+data {
+  int<lower=5> K = 3;
+  int<upper=0> Q = 7 / 2;
+  real<lower=-1> r = 4 > 2 ? -2 : 1;
+  int<lower=1> A = 0;
+  int<lower=1> B = A + 1;
+  array[3] int<lower=0, upper=5> c = {0, 6, 7};
+}
+)");
+  REQUIRE(result->parsed());
+  INFO(result->messages());
+  CHECK(result->has_message("3:20: error: the default of 'K' is 3, which violates lower=5"));
+  CHECK(result->has_message("3:7: note: the bound lower=5 is declared here"));
+  CHECK(result->has_message("4:20: error: the default of 'Q' is 3, which violates upper=0"));
+  CHECK(result->has_message("5:22: error: the default of 'r' is -2, which violates lower=-1"));
+  CHECK(result->has_message("6:20: error: the default of 'A' is 0, which violates lower=1"));
+  // B reads A, whose default is already an error: no second error follows from it.
+  CHECK(result->has_message("the default of 'c' has c[2] = 6, which violates upper=5"));
+  CHECK(result->diagnostics.error_count() == 5);
+}
+
 TEST_CASE("generated: definitions and draws define reported names") {
   auto result = check_text(R"(
 data {

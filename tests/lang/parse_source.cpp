@@ -33,10 +33,19 @@ TEST_CASE("render: path:line:col, the source line, a caret under the column") {
   CHECK(render(file, diagnostic).rfind("model.pm:2:8: note: ", 0) == 0);
 }
 
-TEST_CASE("render keeps tabs so that the caret lines up") {
+TEST_CASE("render prints each tab as one space and a caret line of spaces only") {
+  // CLI.md: "a line of spaces and a ^ under the column". Columns count bytes (a tab is one),
+  // so the echoed line shows each tab as one space and the caret stays under its column.
   SourceFile file("t.pm", "\tx\t= 1");
   Diagnostic diagnostic{Severity::Error, {3, 3}, "m"};
-  CHECK(render(file, diagnostic) == "t.pm:1:4: error: m\n\tx\t= 1\n\t \t^\n");
+  std::string text = render(file, diagnostic);
+  CHECK(text == "t.pm:1:4: error: m\n x = 1\n   ^\n");
+  CHECK(text.find('\t') == std::string::npos);
+  // A tab-indented statement of a real model, on its second line.
+  SourceFile model("m.pm", "model {\n\t\ty ~ normal(0,\tsigmma);\n}\n");
+  Diagnostic undefined{Severity::Error, {24, 30}, "undefined name 'sigmma'"};
+  CHECK(render(model, undefined) == "m.pm:2:17: error: undefined name 'sigmma'\n  y ~ normal(0, sigmma);\n"
+                                    "                ^\n");
 }
 
 TEST_CASE("diagnostics count errors apart from warnings and notes") {
