@@ -394,7 +394,7 @@ void add_encode_command(CLI::App& app, int& exit_code) {
   command->add_option("--params", options->params_path, "the fitted guide (pm fit --method vi --save-params)");
   command->add_option("--draws", options->draws, "Monte Carlo draws for a guide with no closed-form mean and sd")
       ->capture_default_str();
-  command->add_option("--seed", options->seed, "seed of the Monte Carlo draws")->capture_default_str();
+  command->add_option("--seed", options->seed, "seed of the Monte Carlo draws")->check(seed_value())->capture_default_str();
   command->add_flag("--json", options->json, "print {rows, plate, latents: [{name, columns, method, mean, sd}], label}");
   command->add_option("-o,--output", options->output, "one CSV row per datum: z_mean.1.., z_sd.1.., label");
   command->add_option("--png", options->png_path, "a scatter of the first two latent coordinates' means, coloured by label");

@@ -34,6 +34,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
+#include "engine/compile/simulate.hpp"
+#include "engine/random/stream.hpp"
 #include "cli/fit_command.hpp"
 #include "engine/compile/compiled_model.hpp"
 #include "engine/infer/discrete_report.hpp"
@@ -114,6 +116,41 @@ std::string optimize_csv(const FitOptions& options, const std::string& method, c
   return io::format_draws_csv(file);
 }
 
+bool checked_has_generated(const lang::CheckedProgram& checked) {
+  return checked.program->find(lang::BlockKind::Generated) != nullptr;
+}
+
+// The generated block once at the optimum, as CmdStan's optimize evaluates generated
+// quantities once (compile/simulate.hpp, generated_per_row): the params and latents at their
+// estimates, each summed-out latent element drawn from its exact posterior there (seeded), the
+// generated block's own draws from its substream. Its names follow the estimates in the table,
+// --json and -o. False after printing why the block cannot be simulated.
+bool append_generated_at_optimum(const LoadedModel& loaded, const io::DataSet& data,
+                                 const std::vector<compile::DiscretePosterior>& posteriors, std::uint64_t seed,
+                                 infer::OptimizeResult& result) {
+  std::vector<std::string> names = result.names;
+  std::vector<double> row = result.values;
+  random::Stream stream = random::Stream(seed).split(11);
+  for (const compile::DiscretePosterior& posterior : posteriors)
+    for (std::size_t e = 0; e < posterior.element_names.size(); ++e) {
+      const std::vector<double>& probabilities = posterior.probabilities[e];
+      double u = stream.uniform(0.0, 1.0), cumulative = 0;
+      std::size_t k = 0;
+      while (k + 1 < probabilities.size() && u > (cumulative += probabilities[k])) ++k;
+      names.push_back(posterior.element_names[e]);
+      row.push_back(static_cast<double>(posterior.values[k]));
+    }
+  lang::Diagnostics diagnostics;
+  std::optional<compile::GeneratedRows> generated = compile::generated_per_row(loaded.checked, data, names, row, seed, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (!generated) return false;
+  for (const std::string& name : generated->drawn)
+    std::cerr << "pm: warning: the generated block sees '" << name << "' drawn from its prior: the fit has no estimate of it\n";
+  result.names.insert(result.names.end(), generated->names.begin(), generated->names.end());
+  result.values.insert(result.values.end(), generated->values.begin(), generated->values.end());
+  return true;
+}
+
 void print_table(const std::string& method, bool jacobian, const infer::OptimizeResult& result, double seconds,
                  const std::vector<compile::DiscretePosterior>& posteriors,
                  const std::vector<std::string>& unavailable) {
@@ -131,11 +168,11 @@ void print_table(const std::string& method, bool jacobian, const infer::Optimize
                              result.names.size() - kMaxRows);
   if (!posteriors.empty() || !unavailable.empty()) {
     if (!result.names.empty()) std::cout << "\n";
-    std::cout << (result.names.empty() ? "exact posterior of the discrete latents:\n"
+    std::cout << (starts == 0 ? "exact posterior of the discrete latents:\n"
                                        : "posterior of the discrete latents at the optimum:\n");
     print_discrete_posteriors(posteriors, unavailable);
   }
-  if (result.names.empty()) {
+  if (starts == 0) {  // nothing was optimized (no params, no continuous latents)
     std::cout << fmt::format("\nmethod: {} (no params and no continuous latents: nothing to optimize; the "
                              "posteriors are exact)\n",
                              method);
@@ -159,6 +196,13 @@ int run_fit(const FitOptions& options) {
   if (!loaded) return kExitBadInput;
   std::string method = choose_method(options, loaded->checked);
   if (method.empty()) return kExitBadInput;
+  if (options.batch == 0)
+    for (const auto& [given, name] : {std::pair{options.epochs_given, "--epochs"}, std::pair{!options.test.empty(), "--test"},
+                                      std::pair{options.summary_locals, "--summary-locals"}})
+      if (given) {
+        std::cerr << "pm: fit: " << name << " goes with --batch B (minibatch training, docs/minibatch.md)\n";
+        return kExitBadInput;
+      }
   if (method == "vi") return options.batch > 0 ? run_fit_minibatch(options, *loaded) : run_fit_variational(options, *loaded);
   if (options.batch > 0) {
     std::cerr << "pm: fit: --batch trains variational models (--method vi); --method " << method << " uses all the data\n";
@@ -226,8 +270,20 @@ int run_fit(const FitOptions& options) {
     }
     return kExitInferenceFailed;
   }
+  if (result.unbounded_starts > 0) {
+    std::cerr << fmt::format("pm: fit: the {} increases without bound (found from {} of {} starts): it has no "
+                             "maximum, so there is no {} estimate; the model is improper (a density with no prior "
+                             "to bound it, or a likelihood that grows without limit, e.g. a mixture component whose "
+                             "scale shrinks to 0 on one point)\n",
+                             method == "mle" ? "likelihood" : "log density", result.unbounded_starts,
+                             result.start_log_densities.size(), method == "mle" ? "maximum-likelihood" : "MAP");
+    return kExitInferenceFailed;
+  }
   if (!result.converged())
     std::cerr << "pm: warning: the optimizer stopped before converging: " << infer::to_string(result.reason) << "\n";
+
+  if (checked_has_generated(loaded->checked) && !append_generated_at_optimum(*loaded, *data, posteriors, options.seed, result))
+    return kExitBadInput;
 
   if (options.json) {
     nlohmann::json summary = nlohmann::json::object();
@@ -269,43 +325,41 @@ void add_fit_command(CLI::App& app, int& exit_code) {
                       "vi, map or mle; default: vi with continuous latents, else map")
       ->check(CLI::IsMember({"vi", "map", "mle"}));
   command->add_flag("--jacobian", options->jacobian, "add the log-Jacobians of the constraining transforms");
-  command->add_option("--seed", options->seed, "every random choice follows from it")->capture_default_str();
+  command->add_option("--seed", options->seed, "every random choice follows from it")->check(seed_value())->capture_default_str();
   command->add_option("--iter", options->iterations, "maximum iterations (L-BFGS per start; Adam steps for vi)")
       ->capture_default_str();
   command->add_option("--guide", options->guide, "vi: automatic guide of the latents the guide block leaves out")
       ->check(CLI::IsMember({"meanfield", "fullrank", "map"}))
       ->capture_default_str();
-  command->add_option("--objective", options->objective, "vi: elbo, iwae:K or renyi:ALPHA")->capture_default_str();
-  command->add_option("--lr", options->learning_rate, "vi: Adam step size (default: adapted, as Stan adapts eta)");
-  command->add_option("--grad-samples", options->grad_samples, "vi: Monte Carlo draws per gradient")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+  add_variational_fit_options(command, *options);
   command->add_option("--draws", options->draws, "vi: draws from the fitted guide (summary and -o)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  command->add_option("--tol-rel-obj", options->tolerance_relative, "vi: convergence tolerance on the relative ELBO change")
-      ->capture_default_str();
-  command->add_option("--eval-elbo", options->evaluate_every, "vi: iterations between convergence checks")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number_at_least(1))
       ->capture_default_str();
   command->add_flag("--psis", options->psis, "vi: PSIS-reweighted summaries (Yao et al. 2018)");
   command->add_option("--batch", options->batch,
-                      "vi: minibatch training over the data plate, B rows per step (amortized models; docs/minibatch.md)");
-  command->add_option("--epochs", options->epochs, "vi with --batch: passes over the data")->capture_default_str();
+                      "vi: minibatch training over the data plate, B rows per step (amortized models; docs/minibatch.md)")
+      ->check(whole_number_at_least(1));
+  command->add_option("--epochs", options->epochs, "vi with --batch: passes over the data")
+      ->check(whole_number_at_least(1))
+      ->capture_default_str();
   command->add_option("--test", options->test, "vi with --batch: held-out data (JSON or CSV); its ELBO each epoch");
   command->add_flag("--summary-locals", options->summary_locals,
                     "vi with --batch: also summarize the latents sized by the data plate (a pass over the data)");
   command->add_option("--starts", options->starts, "random starting points; the best optimum is kept")
+      ->check(whole_number_at_least(1))
       ->capture_default_str();
+
   command->add_flag("--json", options->json, "print the result as JSON (CLI.md) instead of the table");
   command->add_option("-o,--output", options->output,
                       "CmdStan CSV: vi's draws (the mean first), or optimize's one row");
   command->add_option("--discrete-out", options->discrete_out,
                       "per-element posterior probabilities of each discrete latent, CSV: latent,element,p_1,...");
   command->add_option("--save-params", options->save_params, "write the estimates as JSON, keyed by name");
-  command->add_option("--init", options->init, "start from saved estimates (JSON from --save-params)");
-  command->add_flag("--quiet", options->quiet, "no progress on stderr");
-  command->callback([options, &exit_code] { exit_code = run_fit(*options); });
+  CLI::Option* epochs = command->get_option("--epochs");
+  command->callback([options, epochs, &exit_code] {
+    options->epochs_given = epochs->count() > 0;
+    exit_code = run_fit(*options);
+  });
 }
 
 }  // namespace pm::cli

@@ -393,7 +393,7 @@ void add_sample_command(CLI::App& app, int& exit_code) {
   command->add_option("--from", options->from_path, "a draws file of pm fit: the posterior predictive, one data set "
                                                     "per draw");
   command->add_option("-n,--draws", options->count, "number of data sets")->capture_default_str();
-  command->add_option("--seed", options->seed, "seed of every draw")->capture_default_str();
+  command->add_option("--seed", options->seed, "seed of every draw")->check(seed_value())->capture_default_str();
   command->add_option("-o,--output", options->output_path,
                       "write the data set as JSON (N > 1: OUT_1.json ... OUT_N.json)");
   command->add_flag("--json", options->json, "print {draws, seed, files, data, truth} as JSON");

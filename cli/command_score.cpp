@@ -70,6 +70,14 @@ int run_score(const ScoreOptions& options) {
                  "whole data\n";
     return kExitBadInput;
   }
+  if (std::vector<std::string> own = infer::per_datum_guide_parameters(loaded.checked, data, plate, input->family);
+      !own.empty()) {
+    std::cerr << "pm: score: the guide has parameters of its own for each datum ('" << own.front()
+              << "' ...): scoring one datum at a time needs a guide that computes q(z_n | x_n) from the datum (a guide "
+                 "block drawing the local latents from the data, as vae.pm's encoder); use pm evidence for the whole "
+                 "data\n";
+    return kExitBadInput;
+  }
   std::optional<std::vector<double>> parameters = saved_guide_parameters(options.params_path, *model, "score");
   if (!parameters) return kExitBadInput;
 
@@ -121,7 +129,7 @@ void add_score_command(CLI::App& app, int& exit_code) {
   command->add_option("-d,--data", options->data, "a data file (JSON or CSV), or name=value; repeatable");
   command->add_option("--params", options->params_path, "saved params and guide (pm fit --save-params)")->required();
   command->add_option("--k", options->particles, "IWAE particles per datum")->capture_default_str();
-  command->add_option("--seed", options->seed, "seed of the guide's draws")->capture_default_str();
+  command->add_option("--seed", options->seed, "seed of the guide's draws")->check(seed_value())->capture_default_str();
   command->add_flag("--json", options->json, "print the result as JSON");
   command->add_option("-o,--output", options->output, "write datum,log_p,se,ess per datum (CSV)");
   command->callback([options, &exit_code] { exit_code = run_score(*options); });

@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -251,6 +252,65 @@ nlohmann::json saved_sizes(const lang::CheckedProgram& checked, const io::DataSe
     if (value && value->is_scalar()) sizes[symbol.name] = static_cast<std::int64_t>(value->scalar());
   }
   return sizes;
+}
+
+CLI::Validator whole_number_at_least(long long minimum) {
+  return CLI::Validator(
+      [minimum](std::string& text) -> std::string {
+        long long value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stoll(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || value < minimum)
+          return "'" + text + "' must be a whole number >= " + std::to_string(minimum);
+        return {};
+      },
+      "INT>=" + std::to_string(minimum));
+}
+
+CLI::Validator positive_finite() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        std::size_t used = 0;
+        try {
+          value = std::stod(text, &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || !std::isfinite(value) || value <= 0)
+          return "'" + text + "' must be a finite number > 0";
+        return {};
+      },
+      "POSITIVE");
+}
+
+CLI::Validator seed_value() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::size_t used = 0;
+        bool ok = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        if (ok) {
+          try {
+            (void)std::stoull(text, &used);
+          } catch (const std::exception&) {
+            ok = false;
+          }
+        }
+        if (!ok) return "'" + text + "' must be a whole number from 0 to 18446744073709551615";
+        return {};
+      },
+      "SEED");
+}
+
+void add_threads_option(CLI::App* command, std::size_t& threads) {
+  command->add_option("--threads", threads,
+                      "worker threads (accepted for CLI.md; this version runs on one thread, results do not depend on it)")
+      ->check(whole_number_at_least(1))
+      ->capture_default_str();
 }
 
 }  // namespace pm::cli

@@ -81,6 +81,18 @@ inline nlohmann::json with_sizes(nlohmann::json saved, const lang::CheckedProgra
   return saved;
 }
 
+// CLI11 validators that say what a value may be in pm's words (CLI11's own range checks
+// print the limits of a double): a whole number >= minimum; a finite number > 0; a seed (a
+// whole number 0 .. 2^64 - 1, never negative).
+CLI::Validator whole_number_at_least(long long minimum);
+CLI::Validator positive_finite();
+CLI::Validator seed_value();
+
+// `--threads T` (CLI.md, fit and evidence): accepted and checked (T >= 1) so that scripts
+// written to CLI.md run; this version evaluates every program on one thread, so T does not
+// change any result (docs/cli.md).
+void add_threads_option(CLI::App* command, std::size_t& threads);
+
 // Each subcommand adds itself to the app; its callback stores the exit code.
 void add_check_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);

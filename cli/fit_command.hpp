@@ -17,6 +17,7 @@
 #include "engine/compile/data_plate.hpp"
 #include "engine/compile/variational.hpp"
 #include "engine/infer/draw_summary.hpp"
+#include "engine/infer/variational_fit.hpp"
 
 namespace pm::cli {
 
@@ -31,6 +32,7 @@ struct FitOptions {
   bool json = false;
   std::string output, save_params, init, discrete_out;
   bool quiet = false;
+  std::size_t threads = 1;  // --threads: accepted, one thread (common.hpp add_threads_option)
   // vi
   std::string guide = "meanfield";
   std::string objective = "elbo";
@@ -43,9 +45,20 @@ struct FitOptions {
   // vi with minibatches (fit_minibatch.cpp)
   std::size_t batch = 0;  // 0: all the data at every step
   std::size_t epochs = 10;
+  bool epochs_given = false;  // --epochs on the command line (it needs --batch)
   std::string test;
   bool summary_locals = false;
 };
+
+// The options that shape a variational fit, shared by `pm fit` and `pm evidence` (which fits
+// a guide first when it has no --params): --objective, --lr, --grad-samples, --tol-rel-obj,
+// --eval-elbo, --init, --quiet, --threads, each checked as it is parsed.
+void add_variational_fit_options(CLI::App* command, FitOptions& options);
+// Those options as the optimizer's settings for `model` (reading --init): nullopt after
+// printing why (an unknown objective, an unreadable --init). `command` prefixes messages.
+std::optional<infer::VariationalFitOptions> variational_fit_options(const FitOptions& options,
+                                                                   const compile::VariationalModel& model,
+                                                                   std::string_view command);
 
 // The variational path of `pm fit` (the model is loaded; the data not yet). Returns the exit code.
 int run_fit_variational(const FitOptions& options, const LoadedModel& loaded);
@@ -67,6 +80,11 @@ std::optional<std::vector<double>> saved_guide_parameters(const std::string& pat
 // The guide family a params file was saved with ("__guide__": {"family": ...}), meanfield
 // when it has none (a point estimate of MAP / MLE). Nullopt after printing why.
 std::optional<compile::GuideFamily> saved_guide_family(const std::string& path);
+
+// What q is, for the reports: the automatic family ("meanfield"), "block" when the guide block
+// draws every continuous latent, "block+meanfield" when it draws some, "none" with no
+// continuous latent at all.
+std::string guide_label(const compile::VariationalModel& model);
 
 // The VI summary's rows. Params are point estimates under VI (LANGUAGE.md): `point` rows show
 // the value as mean and "—" for the spread in the table, null in --json; latents and

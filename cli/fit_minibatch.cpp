@@ -245,11 +245,17 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
                          {"test_kl", number(epoch.test.kl)},
                          {"seconds", epoch.seconds}});
     nlohmann::json out = {{"method", "vi"},
-                          {"guide", compile::to_string(model->family)},
+                          {"guide", guide_label(*model)},
                           {"objective", "elbo"},
                           {"batch", b},
                           {"epochs", options.epochs},
                           {"steps", result.steps},
+                          // CLI.md's fields: the Adam steps taken; a fixed budget of epochs has
+                          // no convergence test (null); the guide's k-hat is the worst per-datum one.
+                          {"iterations", result.steps},
+                          {"converged", nullptr},
+                          {"khat", khat ? number(khat->largest) : nlohmann::json(nullptr)},
+                          {"discrete", nlohmann::json::object()},
                           {"rows", n},
                           {"learning_rate", train_options.learning_rate},
                           {"elbo", number(result.train.elbo)},

@@ -24,6 +24,7 @@
 #include "engine/infer/discrete_report.hpp"
 #include "engine/infer/draw_summary.hpp"
 #include "engine/infer/params_json.hpp"
+#include "engine/infer/per_datum.hpp"
 #include "engine/infer/psis.hpp"
 #include "engine/infer/variational_fit.hpp"
 #include "engine/io/draws_csv.hpp"
@@ -45,14 +46,23 @@ struct Reported {
   std::optional<DatumKhats> per_datum;
   infer::PsisResult psis;
   bool psis_available = false;
+  // Why there is no k-hat, when there is none.
+  std::string psis_missing = "not available (non-finite log importance ratios)";
 };
 
-Reported summarize(const infer::VariationalFitResult& fit, bool weighted) {
+// PSIS needs a spread of draws: below this many its tail fit says nothing.
+constexpr std::size_t kMinPsisDraws = 20;
+
+Reported summarize(const compile::VariationalModel& model, const infer::VariationalFitResult& fit, bool weighted) {
   Reported reported;
   std::vector<double> log_ratios(fit.draw_count);
   for (std::size_t s = 0; s < fit.draw_count; ++s) log_ratios[s] = fit.log_p[s] - fit.log_g[s];
   const bool finite = std::all_of(log_ratios.begin(), log_ratios.end(), [](double r) { return !std::isnan(r); });
-  if (fit.draw_count >= 2 && finite) {
+  if (model.noise_size == 0)
+    reported.psis_missing = "not applicable (the guide is a point mass: there are no draws to weight)";
+  else if (fit.draw_count < kMinPsisDraws)
+    reported.psis_missing = fmt::format("not available (fewer than {} draws: --draws)", kMinPsisDraws);
+  else if (finite) {
     reported.psis = infer::pareto_smoothed_importance_sampling(log_ratios);
     reported.psis_available = true;
   }
@@ -77,6 +87,9 @@ void hide_amortized_locals(const lang::CheckedProgram& checked, const io::DataSe
   std::string error;
   std::optional<compile::DataPlate> plate = compile::find_data_plate(checked, data, error);
   if (!plate) return;
+  // A guide block with parameters of its own per datum (`param vector[N] m; u ~ normal(m, s)`)
+  // is not amortized: its latents are few enough to summarize like any other.
+  if (!infer::per_datum_guide_parameters(checked, data, *plate, model.family).empty()) return;
   std::set<std::string> hidden;
   for (const compile::ParameterSlot& slot : model.model.slots)
     if (slot.symbol->kind == lang::SymbolKind::Latent && slot.symbol->handling == lang::LatentHandling::GuideBlock &&
@@ -92,7 +105,7 @@ void hide_amortized_locals(const lang::CheckedProgram& checked, const io::DataSe
 }
 
 std::string khat_text(const Reported& reported) {
-  if (!reported.psis_available) return "not available (non-finite log importance ratios)";
+  if (!reported.psis_available) return reported.psis_missing;
   // An infinite k-hat: too few distinct finite ratios to fit a tail, which happens when the
   // guide puts its draws where the posterior has (almost) none: as bad as it gets.
   if (!std::isfinite(reported.psis.khat))
@@ -124,7 +137,7 @@ void print_table(const FitOptions& options, const compile::VariationalModel& mod
   }
   const infer::StochasticResult& run = fit.optimization;
   std::cout << fmt::format("\nmethod: vi ({} guide, objective {}{})\n",
-                           compile::to_string(model.family), options.objective,
+                           guide_label(model), options.objective,
                            options.psis ? ", PSIS-weighted summaries" : "");
   std::cout << fmt::format("iterations: {} (Adam, step size {:.3g}; {})\n", run.iterations, run.learning_rate,
                            infer::to_string(run.stop));
@@ -147,7 +160,7 @@ nlohmann::json result_json(const FitOptions& options, const compile::Variational
       summary[fit.names[i]] = summary_json(reported.summaries[i], is_param_element(model, fit.names[i]));
   auto number = [](double value) { return std::isfinite(value) ? nlohmann::json(value) : nlohmann::json(nullptr); };
   return {{"method", "vi"},
-          {"guide", compile::to_string(model.family)},
+          {"guide", guide_label(model)},
           {"objective", options.objective},
           {"iterations", fit.optimization.iterations},
           {"converged", fit.optimization.converged()},
@@ -158,7 +171,7 @@ nlohmann::json result_json(const FitOptions& options, const compile::Variational
           {"reconstruction", number(fit.reconstruction)},
           {"kl", number(fit.kl)},
           {"khat", reported.psis_available ? number(reported.psis.khat) : nlohmann::json(nullptr)},
-          {"khat_verdict", !reported.psis_available ? nlohmann::json(nullptr)
+          {"khat_verdict", !reported.psis_available ? nlohmann::json(reported.psis_missing)
                            : std::isfinite(reported.psis.khat)
                                ? nlohmann::json(std::string(infer::khat_verdict_text(infer::khat_verdict(reported.psis.khat))))
                                : nlohmann::json(std::string(infer::khat_verdict_text(infer::KhatVerdict::Bad)))},
@@ -268,54 +281,109 @@ bool has_generated_block(const lang::CheckedProgram& checked) {
 }
 
 // The generated block (LANGUAGE.md), evaluated once per draw from the draw's params and
-// continuous latents (compile/simulate.hpp): its names become extra columns of the draws.
-// Draw s uses the simulator's substream s, so the columns repeat with the seed.
-bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const compile::VariationalModel& model,
+// continuous latents and its summed-out latents, as -o writes them (compile/simulate.hpp,
+// generated_per_row): each drawn from its exact conditional posterior given the draw's
+// continuous values, so that `int d = z;` repeats the z column row by row; at the center (the
+// first row) their posterior means, the values that row holds. Its names become extra
+// columns of the draws. Draw s uses the simulator's substream s + 1 (the center 0), so the
+// columns repeat with the seed.
+bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const compile::VariationalModel& /*model*/,
                       infer::VariationalFitResult& fit, std::uint64_t seed) {
-  compile::SimulationOptions options{.given = {}, .generated = true, .log_likelihood = false, .seed = seed};
-  for (const compile::ParameterSlot& slot : model.model.slots) options.given.push_back(slot.name);
-  lang::Diagnostics diagnostics;
-  std::unique_ptr<compile::Simulator> simulator = compile::Simulator::compile(loaded.checked, data, options, diagnostics);
-  std::cerr << lang::render_all(*loaded.file, diagnostics);
-  if (!simulator) return false;
-  const std::size_t given = simulator->given_size(), columns = fit.names.size();
-  std::vector<std::string> added;
-  for (const compile::SimulatedValue& value : simulator->values())
-    if (value.role == compile::SimulatedRole::generated)
-      added.insert(added.end(), value.element_names.begin(), value.element_names.end());
-  if (added.empty()) return true;
-  auto generated_of = [&](std::span<const double> row, std::uint64_t index) {
-    simulator->run(row.first(given), index);
-    std::vector<double> values;
-    for (const compile::SimulatedValue& value : simulator->values())
-      if (value.role == compile::SimulatedRole::generated) {
-        std::span<const double> v = simulator->values_of(value);
-        values.insert(values.end(), v.begin(), v.end());
-      }
-    return values;
-  };
-  std::vector<double> draws;
-  draws.reserve(fit.draw_count * (columns + added.size()));
+  const std::size_t columns = fit.names.size(), discrete = fit.discrete_names.size(), width = columns + discrete;
+  std::vector<std::string> names = fit.names;
+  names.insert(names.end(), fit.discrete_names.begin(), fit.discrete_names.end());
+  std::vector<double> rows;
+  rows.reserve((fit.draw_count + 1) * width);
+  rows.insert(rows.end(), fit.mean_row.begin(), fit.mean_row.begin() + static_cast<std::ptrdiff_t>(columns));
+  for (const compile::DiscretePosterior& posterior : fit.discrete)
+    for (const std::vector<double>& probabilities : posterior.probabilities) {
+      double expected = 0;
+      for (std::size_t k = 0; k < probabilities.size(); ++k)
+        expected += probabilities[k] * static_cast<double>(posterior.values[k]);
+      rows.push_back(expected);
+    }
+  rows.resize(width, std::numeric_limits<double>::quiet_NaN());  // (no draws: no posteriors)
   for (std::size_t s = 0; s < fit.draw_count; ++s) {
-    std::span<const double> row(fit.draws.data() + s * columns, columns);
-    draws.insert(draws.end(), row.begin(), row.end());
-    const std::vector<double> values = generated_of(row, s + 1);
-    draws.insert(draws.end(), values.begin(), values.end());
+    rows.insert(rows.end(), fit.draws.begin() + static_cast<std::ptrdiff_t>(s * columns),
+                fit.draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * columns));
+    rows.insert(rows.end(), fit.discrete_draws.begin() + static_cast<std::ptrdiff_t>(s * discrete),
+                fit.discrete_draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * discrete));
   }
-  const std::vector<double> center = generated_of(fit.mean_row, 0);
-  fit.mean_row.insert(fit.mean_row.end(), center.begin(), center.end());
+  lang::Diagnostics diagnostics;
+  std::optional<compile::GeneratedRows> generated =
+      compile::generated_per_row(loaded.checked, data, names, rows, seed, diagnostics);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (!generated) return false;
+  for (const std::string& name : generated->drawn)
+    std::cerr << "pm: warning: the generated block sees '" << name
+              << "' drawn from its prior: the fit has no posterior of it\n";
+  const std::size_t added = generated->names.size();
+  if (added == 0) return true;
+  std::vector<double> draws;
+  draws.reserve(fit.draw_count * (columns + added));
+  for (std::size_t s = 0; s < fit.draw_count; ++s) {
+    draws.insert(draws.end(), fit.draws.begin() + static_cast<std::ptrdiff_t>(s * columns),
+                 fit.draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * columns));
+    draws.insert(draws.end(), generated->values.begin() + static_cast<std::ptrdiff_t>((s + 1) * added),
+                 generated->values.begin() + static_cast<std::ptrdiff_t>((s + 2) * added));
+  }
+  fit.mean_row.resize(columns);
+  fit.mean_row.insert(fit.mean_row.end(), generated->values.begin(),
+                      generated->values.begin() + static_cast<std::ptrdiff_t>(added));
   fit.draws = std::move(draws);
-  fit.names.insert(fit.names.end(), added.begin(), added.end());
+  fit.names.insert(fit.names.end(), generated->names.begin(), generated->names.end());
   return true;
 }
 
 }  // namespace
 
+void add_variational_fit_options(CLI::App* command, FitOptions& options) {
+  command->add_option("--objective", options.objective, "vi: elbo, iwae:K or renyi:ALPHA")->capture_default_str();
+  command->add_option("--lr", options.learning_rate, "vi: Adam step size (default: adapted, as Stan adapts eta)")
+      ->check(positive_finite());
+  command->add_option("--grad-samples", options.grad_samples, "vi: Monte Carlo draws per gradient")
+      ->check(whole_number_at_least(1))
+      ->capture_default_str();
+  command->add_option("--tol-rel-obj", options.tolerance_relative, "vi: convergence tolerance on the relative ELBO change")
+      ->check(positive_finite())
+      ->capture_default_str();
+  command->add_option("--eval-elbo", options.evaluate_every, "vi: iterations between convergence checks")
+      ->check(whole_number_at_least(1))
+      ->capture_default_str();
+  command->add_option("--init", options.init, "start from saved estimates (JSON from --save-params)");
+  command->add_flag("--quiet", options.quiet, "no progress on stderr");
+  add_threads_option(command, options.threads);
+}
+
+std::optional<infer::VariationalFitOptions> variational_fit_options(const FitOptions& options,
+                                                                   const compile::VariationalModel& model,
+                                                                   std::string_view command) {
+  std::string objective_error;
+  std::optional<infer::VariationalObjective> objective = infer::parse_objective(options.objective, objective_error);
+  if (!objective) {
+    std::cerr << "pm: " << command << ": " << objective_error << "\n";
+    return std::nullopt;
+  }
+  infer::VariationalFitOptions fit_options;
+  fit_options.optimizer.max_iterations = options.iterations;
+  fit_options.optimizer.learning_rate = options.learning_rate;
+  fit_options.optimizer.tolerance_relative = options.tolerance_relative;
+  fit_options.optimizer.evaluate_every = options.evaluate_every;
+  fit_options.grad_samples = options.grad_samples;
+  fit_options.objective = *objective;
+  fit_options.draws = options.draws;
+  if (!options.init.empty()) {
+    std::optional<std::vector<double>> init = initial_variational_parameters(options, model);
+    if (!init) return std::nullopt;
+    fit_options.init = std::move(*init);
+  }
+  return fit_options;
+}
+
 int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   std::optional<compile::GuideFamily> family = compile::parse_guide_family(options.guide);
   std::string objective_error;
-  std::optional<infer::VariationalObjective> objective = infer::parse_objective(options.objective, objective_error);
-  if (!family || !objective) {
+  if (!family || !infer::parse_objective(options.objective, objective_error)) {
     std::cerr << "pm: fit: " << (family ? objective_error : "--guide must be meanfield, fullrank or map") << "\n";
     return kExitBadInput;
   }
@@ -327,19 +395,9 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   std::cerr << lang::render_all(*loaded.file, diagnostics);
   if (!model) return kExitBadInput;
 
-  infer::VariationalFitOptions fit_options;
-  fit_options.optimizer.max_iterations = options.iterations;
-  fit_options.optimizer.learning_rate = options.learning_rate;
-  fit_options.optimizer.tolerance_relative = options.tolerance_relative;
-  fit_options.optimizer.evaluate_every = options.evaluate_every;
-  fit_options.grad_samples = options.grad_samples;
-  fit_options.objective = *objective;
-  fit_options.draws = options.draws;
-  if (!options.init.empty()) {
-    std::optional<std::vector<double>> init = initial_variational_parameters(options, *model);
-    if (!init) return kExitBadInput;
-    fit_options.init = std::move(*init);
-  }
+  std::optional<infer::VariationalFitOptions> prepared = variational_fit_options(options, *model, "fit");
+  if (!prepared) return kExitBadInput;
+  infer::VariationalFitOptions& fit_options = *prepared;
   const bool show_progress = !options.quiet && isatty(STDERR_FILENO);
   const auto begin = std::chrono::steady_clock::now();
   infer::StochasticCallback progress;
@@ -377,11 +435,18 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
     }
     return kExitInferenceFailed;
   }
+  if (fit.unbounded_density && !run.converged()) {
+    std::cerr << "pm: fit: variational inference failed: the log density increases without bound (the search for its "
+                 "mode found no maximum) and the ELBO did not converge: the posterior is improper (a latent with a flat "
+                 "prior on an unbounded space whose likelihood does not bound it, or a target += that grows without "
+                 "limit)\n";
+    return kExitInferenceFailed;
+  }
   if (!run.converged())
     std::cerr << fmt::format("pm: warning: VI stopped before converging ({}); the estimates may be rough: raise "
                              "--iter\n",
                              infer::to_string(run.stop));
-  Reported reported = summarize(fit, options.psis);
+  Reported reported = summarize(*model, fit, options.psis);
   hide_amortized_locals(loaded.checked, *data, *model, fit, options.summary_locals, reported);
   if (reported.hidden > 0) {
     std::string error;
@@ -458,6 +523,14 @@ std::optional<PerDatumInput> load_per_datum_input(const std::string& model_path,
     return std::nullopt;
   }
   return PerDatumInput{std::move(loaded), *family, std::move(*data), std::move(*plate)};
+}
+
+std::string guide_label(const compile::VariationalModel& model) {
+  const bool automatic = model.automatic_size > 0, block = !model.guide_draws.empty();
+  if (automatic && block) return std::string("block+") + compile::to_string(model.family);
+  if (block) return "block";
+  if (automatic) return compile::to_string(model.family);
+  return "none";
 }
 
 bool is_param_element(const compile::VariationalModel& model, const std::string& element) {

@@ -1,6 +1,9 @@
 // The `pm` program: one CLI11 app, one file per subcommand (command_*.cpp), each adding
 // itself through an add_*_command function declared in common.hpp. Exit codes follow CLI.md:
 // 0 success, 1 inference failed, 2 bad model, data or arguments.
+#include <exception>
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/common.hpp"
@@ -33,6 +36,10 @@ int main(int argc, char** argv) {
     }
     int code = app.exit(error);
     return code == 0 ? pm::cli::kExitSuccess : pm::cli::kExitBadInput;
+  } catch (const std::exception& error) {
+    // Never a crash: anything a command did not catch is reported, and the run failed.
+    std::cerr << "pm: internal error: " << error.what() << "\n";
+    return pm::cli::kExitInferenceFailed;
   }
   return pm::cli::interrupted() ? pm::cli::kExitInterrupted : exit_code;
 }

@@ -25,12 +25,18 @@ tensor::Shape with_event_dims(const std::vector<std::size_t>& dims) {
   return tensor::Shape(shape);
 }
 
-// Arrays first, then vector / matrix sizes: the data_set.hpp layout. Null: no declaration.
+// Arrays first, then vector / matrix sizes: the data_set.hpp layout, where a K-sized
+// cholesky_factor_corr, corr_matrix, cov_matrix or cholesky_factor_cov is K x K (as the
+// compiler's slots and the draws' element names L[1,1] ... L[K,K]). Null: no declaration.
 std::optional<std::vector<std::size_t>> declared_dims(const lang::Symbol& symbol, const io::DataSet& data) {
   if (!symbol.declaration) return std::nullopt;
+  const lang::TypeSpec& type = symbol.declaration->type;
   std::vector<std::size_t> dims;
-  for (const lang::ExprPtr& size : symbol.declaration->type.array_sizes) dims.push_back(evaluate_size(*size, data));
-  for (const lang::ExprPtr& size : symbol.declaration->type.sizes) dims.push_back(evaluate_size(*size, data));
+  for (const lang::ExprPtr& size : type.array_sizes) dims.push_back(evaluate_size(*size, data));
+  for (const lang::ExprPtr& size : type.sizes) dims.push_back(evaluate_size(*size, data));
+  const bool square = type.base == lang::BaseType::CholeskyFactorCorr || type.base == lang::BaseType::CorrMatrix ||
+                      type.base == lang::BaseType::CovMatrix || type.base == lang::BaseType::CholeskyFactorCov;
+  if (square && type.sizes.size() == 1) dims.push_back(dims.back());
   return dims;
 }
 
@@ -201,7 +207,10 @@ class SimulationBuilder {
       found = &node;
     }
     if (!found) return nullptr;
-    storage = {&symbol, found->factor->statement, found->loops};
+    storage = graph::DefinitionNode{};
+    storage.symbol = &symbol;
+    storage.statement = found->factor->statement;
+    storage.loops = found->loops;
     return &storage;
   }
 
@@ -507,6 +516,62 @@ std::optional<std::vector<double>> given_values_from_json(const Simulator& simul
     }
   }
   return given;
+}
+
+std::optional<GeneratedRows> generated_per_row(const lang::CheckedProgram& checked, const io::DataSet& data,
+                                               std::span<const std::string> names, std::span<const double> rows,
+                                               std::uint64_t seed, lang::Diagnostics& diagnostics) {
+  if (names.empty() ? !rows.empty() : rows.size() % names.size() != 0)
+    throw std::invalid_argument("generated_per_row: " + std::to_string(rows.size()) + " values are not rows of " +
+                                std::to_string(names.size()) + " columns");
+  std::map<std::string, std::size_t, std::less<>> column_of;
+  for (std::size_t c = 0; c < names.size(); ++c) column_of.emplace(names[c], c);
+  // The params and latents every element of which the rows hold: given, through their columns.
+  GeneratedRows result;
+  SimulationOptions options{.given = {}, .generated = true, .log_likelihood = false, .seed = seed};
+  std::vector<std::size_t> columns;
+  for (const lang::Symbol& symbol : checked.symbols) {
+    if (symbol.kind != lang::SymbolKind::Param && symbol.kind != lang::SymbolKind::Latent) continue;
+    std::vector<std::size_t> dims;
+    try {
+      dims = declared_dims(symbol, data).value_or(std::vector<std::size_t>{});
+    } catch (const LocatedError& error) {
+      diagnostics.error(error.range, error.what());
+      return std::nullopt;
+    }
+    std::size_t count = 1;
+    for (std::size_t size : dims) count *= size;
+    std::vector<std::size_t> found;
+    for (std::size_t k = 0; k < count; ++k) {
+      auto column = column_of.find(io::element_name(symbol.name, dims, k));
+      if (column == column_of.end()) break;
+      found.push_back(column->second);
+    }
+    if (found.size() != count) {
+      result.drawn.push_back(symbol.name);
+      continue;
+    }
+    options.given.push_back(symbol.name);
+    columns.insert(columns.end(), found.begin(), found.end());
+  }
+  std::unique_ptr<Simulator> simulator = Simulator::compile(checked, data, options, diagnostics);
+  if (!simulator) return std::nullopt;
+  for (const SimulatedValue& value : simulator->values())
+    if (value.role == SimulatedRole::generated)
+      result.names.insert(result.names.end(), value.element_names.begin(), value.element_names.end());
+  const std::size_t row_count = names.empty() ? 0 : rows.size() / names.size();
+  result.values.reserve(row_count * result.names.size());
+  std::vector<double> given(columns.size());
+  for (std::size_t r = 0; r < row_count; ++r) {
+    for (std::size_t k = 0; k < columns.size(); ++k) given[k] = rows[r * names.size() + columns[k]];
+    simulator->run(given, r);
+    for (const SimulatedValue& value : simulator->values())
+      if (value.role == SimulatedRole::generated) {
+        std::span<const double> v = simulator->values_of(value);
+        result.values.insert(result.values.end(), v.begin(), v.end());
+      }
+  }
+  return result;
 }
 
 }  // namespace pm::compile

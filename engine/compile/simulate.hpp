@@ -123,4 +123,22 @@ std::vector<std::string> given_names_in_json(const lang::CheckedProgram& checked
 std::optional<std::vector<double>> given_values_from_json(const Simulator& simulator, const nlohmann::json& saved,
                                                           std::string& error);
 
+// The generated block once per row of named values (docs/simulation.md, "The generated
+// block"), e.g. a fit's draws with, for each draw, its summed-out discrete latents drawn from
+// their exact conditional posterior given that draw's continuous values. `names` are the
+// columns of `rows` (row-major; rows.size() a multiple of names.size()), element names as in
+// SimulatedValue::element_names ("mu", "z[3]", "L[2,1]"; matrices column-major). Every param
+// and latent whose every element is a column is given that row's values; the others are drawn
+// from their prior (listed in `drawn`). Row r uses the substream r of `seed`, so the result
+// repeats with the seed. Nullopt, with located errors in `diagnostics`, when the model cannot
+// be simulated.
+struct GeneratedRows {
+  std::vector<std::string> names;  // every element of every generated name, in declaration order
+  std::vector<double> values;      // row-major: names.size() values per input row
+  std::vector<std::string> drawn;  // the params and latents absent from `names`: drawn from their prior
+};
+std::optional<GeneratedRows> generated_per_row(const lang::CheckedProgram& checked, const io::DataSet& data,
+                                               std::span<const std::string> names, std::span<const double> rows,
+                                               std::uint64_t seed, lang::Diagnostics& diagnostics);
+
 }  // namespace pm::compile

@@ -7,16 +7,18 @@
 namespace pm::infer {
 
 std::vector<double> guide_log_weights(compile::VariationalModel& model, std::span<const double> parameters,
-                                      std::size_t draws, std::uint64_t seed) {
+                                      std::size_t draws, std::uint64_t seed, std::vector<double>* reconstruction) {
   ad::Program& program = *model.model.program;
   std::span<double> slots = program.parameters();
   std::copy(parameters.begin(), parameters.end(), slots.begin());
   random::Stream stream(seed);
   std::vector<double> log_weights(draws);
-  for (double& log_weight : log_weights) {
+  if (reconstruction) reconstruction->assign(draws, 0.0);
+  for (std::size_t s = 0; s < draws; ++s) {
     model.draw_noise(stream);
     program.forward(false);
-    log_weight = program.value(model.log_weight) - program.value(model.params_log_prior);
+    log_weights[s] = program.value(model.log_weight) - program.value(model.params_log_prior);
+    if (reconstruction) (*reconstruction)[s] = program.value(model.reconstruction);
   }
   return log_weights;
 }
@@ -26,13 +28,15 @@ MonteCarloEstimate importance_sampling_evidence(compile::VariationalModel& model
   return log_mean_exp(guide_log_weights(model, parameters, draws, seed));
 }
 
-IwaeEstimate iwae_evidence(compile::VariationalModel& model, std::span<const double> parameters, std::size_t particles,
-                           std::size_t draws, std::uint64_t seed) {
+std::size_t iwae_weight_count(std::size_t particles, std::size_t draws) {
+  const std::size_t k = std::max<std::size_t>(particles, 1);
+  return std::max<std::size_t>(2, draws / k) * k;
+}
+
+IwaeEstimate iwae_from_log_weights(std::span<const double> log_weights, std::size_t particles) {
   IwaeEstimate estimate;
   estimate.particles = std::max<std::size_t>(particles, 1);
-  estimate.groups = std::max<std::size_t>(2, draws / estimate.particles);
-  const std::vector<double> log_weights =
-      guide_log_weights(model, parameters, estimate.groups * estimate.particles, seed);
+  estimate.groups = log_weights.size() / estimate.particles;
   std::vector<double> bounds(estimate.groups);
   for (std::size_t g = 0; g < estimate.groups; ++g) {
     std::span<const double> group(log_weights.data() + g * estimate.particles, estimate.particles);
@@ -45,6 +49,13 @@ IwaeEstimate iwae_evidence(compile::VariationalModel& model, std::span<const dou
   estimate.bound = mean;
   estimate.standard_error = std::sqrt(squares / static_cast<double>(estimate.groups - 1) / static_cast<double>(estimate.groups));
   return estimate;
+}
+
+IwaeEstimate iwae_evidence(compile::VariationalModel& model, std::span<const double> parameters, std::size_t particles,
+                           std::size_t draws, std::uint64_t seed) {
+  const std::vector<double> log_weights =
+      guide_log_weights(model, parameters, iwae_weight_count(particles, draws), seed);
+  return iwae_from_log_weights(log_weights, particles);
 }
 
 ElboTerms elbo_terms(compile::VariationalModel& model, std::span<const double> parameters, std::size_t draws,

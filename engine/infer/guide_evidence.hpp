@@ -22,8 +22,11 @@ namespace pm::infer {
 // S log importance weights log p(x, z_s; theta) - log q(z_s), z_s drawn from
 // random::Stream(seed); the params theta are fixed at their values in `parameters` (their
 // priors left out: the evidence of a model with params is p(x; theta)).
+// With `reconstruction`, also each draw's reconstruction term (the factors on data), so that
+// the ELBO and its terms can be reported from the very draws of the estimate.
 std::vector<double> guide_log_weights(compile::VariationalModel& model, std::span<const double> parameters,
-                                      std::size_t draws, std::uint64_t seed);
+                                      std::size_t draws, std::uint64_t seed,
+                                      std::vector<double>* reconstruction = nullptr);
 
 MonteCarloEstimate importance_sampling_evidence(compile::VariationalModel& model, std::span<const double> parameters,
                                                 std::size_t draws, std::uint64_t seed);
@@ -37,6 +40,11 @@ struct IwaeEstimate {
 
 IwaeEstimate iwae_evidence(compile::VariationalModel& model, std::span<const double> parameters, std::size_t particles,
                            std::size_t draws, std::uint64_t seed);
+// The same from log weights already drawn: consecutive groups of `particles` (the weights'
+// count is groups x particles, groups >= 2).
+IwaeEstimate iwae_from_log_weights(std::span<const double> log_weights, std::size_t particles);
+// The number of weights iwae_evidence draws for `draws` and K = `particles`.
+std::size_t iwae_weight_count(std::size_t particles, std::size_t draws);
 
 // The ELBO and its two terms (reconstruction, kl = reconstruction - elbo) averaged over
 // `draws` draws of the guide, for `pm evidence`'s report of the gap log p(x) - ELBO.

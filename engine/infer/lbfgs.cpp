@@ -99,8 +99,12 @@ class LineSearch {
       lo = std::move(point);
       alpha *= 2;  // still descending steeply: expand the bracket
     }
+    // Every expansion still descended steeply: the objective has no minimum along this line.
+    unbounded_ = lo.alpha > 0;
     return false;
   }
+
+  bool unbounded() const { return unbounded_; }
 
  private:
   Point evaluate(double alpha) {
@@ -144,6 +148,7 @@ class LineSearch {
   }
 
   Negated& negated_;
+  bool unbounded_ = false;
   const Point& start_;
   const std::vector<double>& direction_;
   double slope0_;
@@ -186,6 +191,7 @@ const char* to_string(ConvergenceReason reason) {
     case ConvergenceReason::ParameterChange: return "change in parameters below tol_param";
     case ConvergenceReason::MaxIterations: return "maximum iterations reached";
     case ConvergenceReason::LineSearchFailed: return "line search failed to find a better point";
+    case ConvergenceReason::Unbounded: return "the objective increases without bound";
   }
   return "unknown";
 }
@@ -223,7 +229,12 @@ LbfgsResult maximize_lbfgs(const Objective& objective, std::vector<double> start
       double alpha = iteration == 0 || !(last_step_norm > 0) ? options.init_alpha : last_step_norm / gradient_norm;
       history.clear();
       for (std::size_t i = 0; i < direction.size(); ++i) direction[i] = -current.gradient[i];
-      found = LineSearch(negated, current, direction).search(alpha, next);
+      LineSearch along_gradient(negated, current, direction);
+      found = along_gradient.search(alpha, next);
+      if (!found && along_gradient.unbounded()) {
+        reason = ConvergenceReason::Unbounded;
+        break;
+      }
     }
     if (!found) {
       reason = ConvergenceReason::LineSearchFailed;

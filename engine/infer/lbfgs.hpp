@@ -29,11 +29,14 @@ enum class ConvergenceReason {
   ParameterChange,     // ||x_k - x_{k-1}|| < tol_param
   MaxIterations,       // the iteration limit was reached first
   LineSearchFailed,    // no step satisfied the Wolfe conditions, even along the gradient
+  Unbounded,           // along the gradient f kept rising over every doubling of the step (2^60):
+                       // it has no maximum there (an improper density, a likelihood without a bound)
 };
 // "absolute change in objective", ..., "maximum iterations reached", "line search failed".
 const char* to_string(ConvergenceReason reason);
 inline bool is_converged(ConvergenceReason reason) {
-  return reason != ConvergenceReason::MaxIterations && reason != ConvergenceReason::LineSearchFailed;
+  return reason != ConvergenceReason::MaxIterations && reason != ConvergenceReason::LineSearchFailed &&
+         reason != ConvergenceReason::Unbounded;
 }
 
 // Defaults are CmdStan's (cmdstan optimize lbfgs), except the iteration limit (CLI.md).

@@ -73,6 +73,7 @@ OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& op
     }
     LbfgsResult run = maximize_lbfgs(objective, std::move(u), options.lbfgs, on_iteration);
     result.start_log_densities.push_back(run.value);
+    if (run.reason == ConvergenceReason::Unbounded) ++result.unbounded_starts;
     if (!have_best || run.value > result.log_density) {
       have_best = true;
       result.unconstrained = std::move(run.x);

@@ -67,6 +67,9 @@ struct OptimizeResult {
   std::vector<std::string> names;
   std::vector<double> values;  // their values at the optimum
   std::vector<double> start_log_densities;  // each start's optimum, for reporting spread
+  // Starts whose search found the objective rising without bound (ConvergenceReason::
+  // Unbounded): the density has no maximum, whatever the other starts found.
+  std::size_t unbounded_starts = 0;
 };
 
 OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& options, std::uint64_t seed,

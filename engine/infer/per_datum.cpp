@@ -16,6 +16,25 @@ std::vector<std::string> global_latents(const compile::VariationalModel& model, 
   return names;
 }
 
+std::vector<std::string> per_datum_guide_parameters(const lang::CheckedProgram& checked, const io::DataSet& full,
+                                                    const compile::DataPlate& plate, compile::GuideFamily family) {
+  if (plate.size < 2) return {};
+  const std::size_t one[1] = {0}, two[2] = {0, 1};
+  lang::Diagnostics ignored;
+  std::optional<compile::VariationalModel> a =
+      compile::compile_variational(checked, compile::select_rows(full, plate, one), {.family = family, .discrete_posteriors = false}, ignored);
+  std::optional<compile::VariationalModel> b =
+      compile::compile_variational(checked, compile::select_rows(full, plate, two), {.family = family, .discrete_posteriors = false}, ignored);
+  if (!a || !b) return {};
+  const std::vector<std::string> names_a = a->parameter_names(), names_b = b->parameter_names();
+  if (names_a == names_b) return {};
+  std::vector<std::string> differing;
+  for (const std::string& name : names_b)
+    if (std::find(names_a.begin(), names_a.end(), name) == names_a.end()) differing.push_back(name);
+  if (differing.empty()) differing.push_back(names_b.front());
+  return differing;
+}
+
 std::vector<double> datum_log_weights(compile::VariationalModel& model, std::size_t particles, random::Stream& stream) {
   ad::Program& program = *model.model.program;
   std::vector<double> weights(particles);

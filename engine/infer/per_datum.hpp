@@ -41,6 +41,14 @@ struct ScoreResult {
 // The continuous latents that are not local to the plate (empty: scoring is possible).
 std::vector<std::string> global_latents(const compile::VariationalModel& model, const compile::DataPlate& plate);
 
+// The guide's coordinates that come one per datum (an automatic guide's loc[n] and omega[n] of
+// a latent sized by the plate, a guide `param vector[N] m`): a program compiled for one row
+// would give every datum row 1's. Found by compiling the model and guide for one row and for
+// two and comparing their parameter names; empty when the guide is amortized (its
+// parameters do not grow with the data, as vae.pm's nets), or when the plate has one row.
+std::vector<std::string> per_datum_guide_parameters(const lang::CheckedProgram& checked, const io::DataSet& full,
+                                                    const compile::DataPlate& plate, compile::GuideFamily family);
+
 // `model` compiled on one row of the plate; `full` the data to score.
 ScoreResult score_data(compile::VariationalModel& model, const io::DataSet& full, const compile::DataPlate& plate,
                        std::span<const double> parameters, std::size_t particles, std::uint64_t seed);

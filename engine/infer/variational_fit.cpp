@@ -113,7 +113,8 @@ double center_log_joint(compile::VariationalModel& model, std::span<const double
 // better ELBO.
 constexpr std::size_t kMaxCurvatureDimension = 2000;
 
-std::optional<std::vector<double>> laplace_start(compile::VariationalModel& model, std::vector<double> start) {
+std::optional<std::vector<double>> laplace_start(compile::VariationalModel& model, std::vector<double> start,
+                                                 bool& unbounded) {
   // Tolerances on the gradient and the step only: CmdStan's relative tests stop early on
   // badly scaled posteriors (earnings' intercept at -6e4 beside a slope of 1e3).
   LbfgsOptions options;
@@ -130,6 +131,8 @@ std::optional<std::vector<double>> laplace_start(compile::VariationalModel& mode
   } catch (const std::invalid_argument&) {
     return std::nullopt;
   }
+  unbounded = mode.reason == ConvergenceReason::Unbounded;
+  if (unbounded) return std::nullopt;  // no mode to start from
   if (!std::isfinite(mode.value) || !std::all_of(mode.x.begin(), mode.x.end(), [](double v) { return std::isfinite(v); }))
     return std::nullopt;
   std::vector<double> x = mode.x;
@@ -242,7 +245,9 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
   };
   const bool user_start = options.init.size() == start.size();
   const std::uint64_t optimizer_seed = root.split(1).next_bits();
-  std::optional<std::vector<double>> laplace = user_start ? std::nullopt : laplace_start(model, start);
+  bool unbounded = false;
+  std::optional<std::vector<double>> laplace = user_start ? std::nullopt : laplace_start(model, start, unbounded);
+  result.unbounded_density = unbounded;
   result.optimization = maximize_stochastic(objective, start, options.optimizer, optimizer_seed, progress);
   if (laplace) {
     // Both starts, the better ELBO kept (see laplace_start); ties keep the random start.

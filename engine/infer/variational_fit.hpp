@@ -51,6 +51,9 @@ struct VariationalFitOptions {
 struct VariationalFitResult {
   StochasticResult optimization;
   bool laplace_start = false;  // the kept run started from the mode (variational_fit.cpp)
+  // The search for the mode found log p(data, u) rising without bound (lbfgs.hpp
+  // ConvergenceReason::Unbounded): the posterior may be improper.
+  bool unbounded_density = false;
   const lang::Stmt* failed_statement = nullptr;  // stop non_finite: the statement whose term failed
   std::string failed_values;                      // what that term was computed from, as text
   std::vector<double> parameters;                // the fitted parameter vector

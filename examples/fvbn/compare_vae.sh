@@ -27,6 +27,6 @@ for seed in 1 2 3; do
     --save-params "$out/vae_params_$seed.json" > /dev/null 2>&1
   vae=$("$pm" evidence "$here/../vae.pm" -d "$out/binary_test.json" --params "$out/vae_params_$seed.json" \
     --method iwae --k 1000 --seed "$seed" --json \
-    | python3 -c 'import json, sys; print(round(json.load(sys.stdin)["log_evidence_per_datum"], 2))')
+    | python3 -c 'import json, sys; print(round(json.load(sys.stdin)["per_datum"], 2))')
   echo "vae seed $seed (IWAE bound, K = 1000): held-out log p(x) per image $vae"
 done

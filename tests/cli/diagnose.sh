@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of `pm diagnose` (CLI.md): the gradient check on the reference models,
 # --json fields, reproducibility by seed, exit codes 1 (non-finite log density, statement
-# named) and 2 (bad model or data, located).   usage: diagnose.sh PATH/TO/pm SOURCE_DIR
+# named) and 2 (bad model or data, located; bad --evaluations or --epsilon), the defaults
+# in --help.   usage: diagnose.sh PATH/TO/pm SOURCE_DIR
 set -u
 pm="$1"
 source_dir="$2"
@@ -90,6 +91,32 @@ echo '{"T": 3, "y": [1, 2, 1]}' > "$scratch/chain.json"
 [ $? -eq 2 ] || fail "discrete chain: expected exit 2"
 grep -q "chain.pm:11:5: error: the discrete latent 'z' is read at two indices" "$scratch/err" || fail "discrete chain: $(cat "$scratch/err")"
 grep -q "^    \^" "$scratch/err" || fail "discrete chain: no caret"
+
+# --help lists every option with its default (CLI.md).
+"$pm" diagnose --help > "$scratch/help" 2>&1 || fail "diagnose --help failed"
+grep -Eq -- '--seed [^ ]*(=1|\[1\])( |$)' "$scratch/help" || fail "--help shows no default for --seed: $(grep -- --seed "$scratch/help")"
+grep -Eq -- '--evaluations [^ ]*(=200|\[200\])( |$)' "$scratch/help" ||
+  fail "--help shows no default for --evaluations: $(grep -- --evaluations "$scratch/help")"
+grep -Eq -- '--epsilon [^ ]*(=1e-0?6|\[1e-0?6\])( |$)' "$scratch/help" ||
+  fail "--help shows no default for --epsilon: $(grep -- --epsilon "$scratch/help")"
+
+# Bad --evaluations and --epsilon: exit 2 before anything runs, saying what is allowed.
+for bad in "--evaluations 0" "--evaluations -3" "--epsilon 0" "--epsilon -1e-6" "--epsilon nan" "--epsilon inf" \
+           "--epsilon -inf" "--epsilon 1e999"; do
+  # shellcheck disable=SC2086
+  "$pm" diagnose "$data/coin.pm" -d "$data/coin.json" $bad > "$scratch/out" 2> "$scratch/err"
+  status=$?
+  [ "$status" -eq 2 ] || { fail "diagnose $bad: exit $status, expected 2"; continue; }
+  [ ! -s "$scratch/out" ] || fail "diagnose $bad: printed on stdout: $(head -2 "$scratch/out")"
+  option="${bad%% *}"
+  case "$option" in
+    --evaluations) allowed="--evaluations must be a whole number >= 1" ;;
+    --epsilon) allowed="--epsilon must be a finite number > 0" ;;
+  esac
+  grep -q "^pm: diagnose: $allowed" "$scratch/err" || fail "diagnose $bad: message: $(cat "$scratch/err")"
+done
+"$pm" diagnose "$data/coin.pm" -d "$data/coin.json" --evaluations 1 --epsilon 1e-4 --json > /dev/null 2> "$scratch/err" ||
+  fail "diagnose --evaluations 1 --epsilon 1e-4 rejected: $(cat "$scratch/err")"
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
 echo "diagnose: all passed"

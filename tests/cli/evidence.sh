@@ -100,6 +100,32 @@ python3 -c "import json,math,sys; o=json.load(open(sys.argv[1])); assert abs(o['
 "$pm" evidence "$source_dir/examples/bayes_rule.pm" > /dev/null 2>&1
 [ $? -eq 2 ] || fail "missing data should exit 2"
 
+# All latents discrete but params (gmm.pm, the mixture by maximum likelihood): exact at the
+# fitted params, the log-likelihood EM reaches (examples/README.md: -276.3600), per datum.
+"$pm" evidence "$source_dir/examples/gmm.pm" -d "$source_dir/examples/gmm_faithful.json" --json > "$scratch/gmm.json" \
+  2> "$scratch/err" || fail "gmm evidence: $(head -2 "$scratch/err")"
+python3 - "$scratch/gmm.json" <<'PY' || fail "gmm evidence: $(cat "$scratch/gmm.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["method"] == "exact" and d["se"] == 0 and d["draws"] == 0, d
+assert abs(d["log_evidence"] + 276.3600) < 2e-3, d
+assert d["rows"] == 272 and abs(d["per_datum"] - d["log_evidence"] / 272) < 1e-12, d
+PY
+
+# The ELBO comes from the estimate's own draws, so the gap is never negative; fit's options
+# (--lr, --grad-samples, --threads) are taken when the guide is fitted here.
+for seed in 1 2 3 4; do
+  "$pm" evidence "$source_dir/examples/coin.pm" -d "$source_dir/examples/coin.json" --seed "$seed" --lr 0.1 \
+    --grad-samples 2 --threads 1 --json > "$scratch/coin_$seed.json" 2> "$scratch/err" \
+    || fail "coin evidence seed $seed: $(head -2 "$scratch/err")"
+  python3 - "$scratch/coin_$seed.json" <<'PY' || fail "coin evidence seed $seed: $(cat "$scratch/coin_$seed.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["gap"] >= 0 and abs(d["gap"] - (d["log_evidence"] - d["elbo"])) < 1e-12, d
+assert d["elbo_se"] > 0 and d["rows"] == 100, d
+PY
+done
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -208,6 +208,61 @@ PM
 "$pm" fit "$scratch/empty.pm" -d y=0.5 > /dev/null 2> "$scratch/err"
 [ $? -eq 2 ] || fail "no params and no latents should exit 2"
 
+# Option values are checked as they are parsed: exit 2 with a message, never an abort.
+examples="$source_dir/examples"
+for bad in "--lr -1" "--lr 0" "--lr inf" "--lr nan" "--tol-rel-obj -1" "--grad-samples 0" "--draws 0" "--batch 0" \
+           "--seed -1" "--threads 0" "--epochs 3"; do
+  # shellcheck disable=SC2086
+  "$pm" fit "$examples/coin.pm" -d "$examples/coin.json" $bad > /dev/null 2> "$scratch/err"
+  code=$?
+  [ "$code" -eq 2 ] || fail "fit $bad: exit $code, expected 2"
+  grep -q "terminate called" "$scratch/err" && fail "fit $bad: aborted"
+  [ -s "$scratch/err" ] || fail "fit $bad: no message"
+done
+"$pm" fit "$examples/coin.pm" -d "$examples/coin.json" --threads 2 --json > /dev/null 2> "$scratch/err" \
+  || fail "--threads 2 refused: $(head -2 "$scratch/err")"
+
+# A density without a maximum fails (exit 1), writing nothing, under map and vi.
+printf 'latent { real x; }\nmodel { x ~ normal(0, 1); target += 10 * x * x; }\n' > "$scratch/improper.pm"
+for method in map vi; do
+  rm -f "$scratch/improper.csv"
+  "$pm" fit "$scratch/improper.pm" --method "$method" -o "$scratch/improper.csv" > /dev/null 2> "$scratch/err"
+  code=$?
+  [ "$code" -eq 1 ] || fail "improper $method: exit $code, expected 1"
+  grep -q "increases without bound" "$scratch/err" || fail "improper $method: $(head -2 "$scratch/err")"
+  [ -e "$scratch/improper.csv" ] && fail "improper $method: -o written"
+done
+
+# The generated block once at the optimum under mle (as CmdStan's optimize), in the table,
+# --json and the -o row.
+cat > "$scratch/gen.pm" <<'PM'
+data { int<lower=1> N; vector[N] y; }
+param { real mu; }
+model { y ~ normal(mu, 1); }
+generated { real mu2 = 2 * mu; }
+PM
+echo '{"N": 3, "y": [1, 2, 3.5]}' > "$scratch/gen.json"
+"$pm" fit "$scratch/gen.pm" -d "$scratch/gen.json" --method mle --json -o "$scratch/gen.csv" > "$scratch/gen_out.json" \
+  2> "$scratch/err" || fail "generated under mle: $(head -2 "$scratch/err")"
+python3 - "$scratch/gen_out.json" "$scratch/gen.csv" <<'PY' || fail "generated under mle: $(cat "$scratch/gen_out.json")"
+import csv, sys
+import json
+out = json.load(open(sys.argv[1]))
+mu = out["summary"]["mu"]["mean"]
+assert abs(mu - 6.5 / 3) < 1e-6 and abs(out["summary"]["mu2"]["mean"] - 2 * mu) < 1e-12, out
+rows = [r for r in csv.reader(l for l in open(sys.argv[2]) if not l.startswith("#"))]
+assert rows[0] == ["lp__", "mu", "mu2"] and abs(float(rows[1][2]) - 2 * mu) < 1e-12, rows
+PY
+
+# The guide's label: "block" when the guide block draws every continuous latent; k-hat "not
+# applicable" for a point-mass guide.
+"$pm" fit "$examples/guide_example.pm" -d "$examples/guide_example.json" --json > "$scratch/block.json" 2> /dev/null
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["guide"] == "block", d["guide"]' "$scratch/block.json" \
+  || fail "guide label of a guide block"
+"$pm" fit "$examples/coin.pm" -d "$examples/coin.json" --guide map --json > "$scratch/map_guide.json" 2> /dev/null
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["khat"] is None and "not applicable" in d["khat_verdict"], d' \
+  "$scratch/map_guide.json" || fail "k-hat of a point-mass guide"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1

@@ -324,6 +324,151 @@ TEST_CASE("logistic regression's generated block: typed definitions over a matri
   CHECK(simulator.log_likelihood() == doctest::Approx(total).epsilon(1e-10));
 }
 
+TEST_CASE("given matrix-valued constrained latents keep their K x K shape in the generated block") {
+  // cholesky_factor_corr[3] L and cov_matrix[2] S are given K x K, column-major (L[1,1],
+  // L[2,1], L[3,1], L[1,2], ...: the draws' element names), not as K-vectors.
+  auto fixture = simulate_text(R"(
+latent {
+  cholesky_factor_corr[3] L;
+  cov_matrix[2] S;
+}
+model {
+  L ~ lkj_corr_cholesky(2);
+  target += -0.5 * (S[1, 1] + S[2, 2]);
+}
+generated {
+  matrix[3, 3] Omega = L * L';
+  matrix[3, 3] M = multiply_lower_tri_self_transpose(L);
+  real rho = L[2, 1];
+  matrix[2, 2] T = S * 2;
+  real s12 = S[1, 2];
+}
+)",
+                               "{}", {.given = {"L", "S"}, .generated = true, .log_likelihood = false, .seed = 3});
+  REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
+  Simulator& simulator = *fixture->simulator;
+  REQUIRE(simulator.given_size() == 13);
+  CHECK(simulator.find("L")->dims == std::vector<std::size_t>{3, 3});
+  CHECK(simulator.find("Omega")->element_names ==
+        std::vector<std::string>{"Omega[1,1]", "Omega[2,1]", "Omega[3,1]", "Omega[1,2]", "Omega[2,2]", "Omega[3,2]",
+                                 "Omega[1,3]", "Omega[2,3]", "Omega[3,3]"});
+  CHECK(simulator.find("T")->element_names == std::vector<std::string>{"T[1,1]", "T[2,1]", "T[1,2]", "T[2,2]"});
+  // A Cholesky factor of a correlation matrix: rows of unit length, column-major.
+  const double a = 0.6, b = -0.3, c = 0.5, L[3][3] = {{1, 0, 0}, {a, std::sqrt(1 - a * a), 0},
+                                                        {b, c, std::sqrt(1 - b * b - c * c)}};
+  std::vector<double> given;
+  for (std::size_t j = 0; j < 3; ++j)
+    for (std::size_t i = 0; i < 3; ++i) given.push_back(L[i][j]);
+  const double S[2][2] = {{2.0, 0.5}, {0.5, 1.0}};
+  for (std::size_t j = 0; j < 2; ++j)
+    for (std::size_t i = 0; i < 2; ++i) given.push_back(S[i][j]);
+  simulator.run(given, 0);
+  std::span<const double> omega = simulator.values_of(*simulator.find("Omega"));
+  std::span<const double> m = simulator.values_of(*simulator.find("M"));
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = 0; j < 3; ++j) {
+      double expected = 0;
+      for (std::size_t k = 0; k < 3; ++k) expected += L[i][k] * L[j][k];
+      CHECK(omega[i + 3 * j] == doctest::Approx(expected).epsilon(1e-14));
+      CHECK(m[i + 3 * j] == doctest::Approx(expected).epsilon(1e-14));
+    }
+  CHECK(simulator.values_of(*simulator.find("rho"))[0] == a);
+  std::span<const double> t = simulator.values_of(*simulator.find("T"));
+  for (std::size_t i = 0; i < 2; ++i)
+    for (std::size_t j = 0; j < 2; ++j) CHECK(t[i + 2 * j] == 2 * S[i][j]);
+  CHECK(simulator.values_of(*simulator.find("s12"))[0] == 0.5);
+}
+
+TEST_CASE("a cholesky_factor_corr latent is drawn K x K from lkj_corr_cholesky") {
+  auto fixture = simulate_text(R"(
+latent {
+  cholesky_factor_corr[3] L;
+}
+model {
+  L ~ lkj_corr_cholesky(2);
+}
+generated {
+  matrix[3, 3] Omega = L * L';
+}
+)",
+                               "{}", {.generated = true, .seed = 5});
+  REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
+  Simulator& simulator = *fixture->simulator;
+  CHECK(simulator.find("L")->dims == std::vector<std::size_t>{3, 3});
+  for (std::size_t s = 0; s < 20; ++s) {
+    simulator.run({}, s);
+    std::span<const double> L = simulator.values_of(*simulator.find("L"));
+    std::span<const double> omega = simulator.values_of(*simulator.find("Omega"));
+    CHECK(L[3] == 0.0);  // L[1,2], L[1,3], L[2,3]: lower triangular
+    CHECK(L[6] == 0.0);
+    CHECK(L[7] == 0.0);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(omega[i + 3 * i] == doctest::Approx(1.0).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("generated_per_row: each row's params and latents by element name, discrete ones included") {
+  // The columns in another order than the declarations', with a model definition and a
+  // column of nothing: each name is found by its element names. z and k are given by the
+  // rows (as a fit's draws give the summed-out latents); w is absent, so drawn from its prior.
+  auto fixture = simulate_text(R"(
+data {
+  int<lower=1> N;
+}
+latent {
+  real mu;
+  array[N] int<lower=1, upper=3> z;
+  int<lower=0, upper=1> k;
+  real w;
+}
+model {
+  mu ~ normal(0, 1);
+  w ~ normal(100, 0.001);
+  k ~ bernoulli(0.01);
+  for (i in 1:N) z[i] ~ categorical([0.98, 0.01, 0.01]');
+}
+generated {
+  array[N] int zz = z;
+  int kk = k;
+  real shifted = mu + 10 * k;
+  real ww = w;
+  int big = z[2] > 1 ? 1 : 0;
+}
+)",
+                               R"({"N": 2})");
+  REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
+  const std::vector<std::string> names = {"z[2]", "other", "k", "mu", "z[1]"};
+  std::vector<double> rows;
+  const std::size_t count = 300;
+  for (std::size_t r = 0; r < count; ++r) {
+    const double z2 = static_cast<double>(1 + r % 3), kr = static_cast<double>(r % 2), z1 = static_cast<double>(3 - r % 3);
+    rows.insert(rows.end(), {z2, -1.0, kr, 0.5 * static_cast<double>(r), z1});
+  }
+  lang::Diagnostics diagnostics;
+  std::optional<GeneratedRows> generated =
+      generated_per_row(fixture->checked, fixture->data, names, rows, 9, diagnostics);
+  REQUIRE_MESSAGE(generated.has_value(), lang::render_all(*fixture->file, diagnostics));
+  CHECK(generated->names == std::vector<std::string>{"zz[1]", "zz[2]", "kk", "shifted", "ww", "big"});
+  CHECK(generated->drawn == std::vector<std::string>{"w"});
+  REQUIRE(generated->values.size() == count * 6);
+  for (std::size_t r = 0; r < count; ++r) {
+    const double* row = &rows[r * 5];
+    const double* out = &generated->values[r * 6];
+    CHECK(out[0] == row[4]);
+    CHECK(out[1] == row[0]);
+    CHECK(out[2] == row[2]);
+    CHECK(out[3] == row[3] + 10 * row[2]);
+    CHECK(std::abs(out[4] - 100) < 0.01);
+    CHECK(out[5] == (row[0] > 1 ? 1.0 : 0.0));
+  }
+  // The same seed repeats every row; another seed draws w anew.
+  std::optional<GeneratedRows> again = generated_per_row(fixture->checked, fixture->data, names, rows, 9, diagnostics);
+  REQUIRE(again.has_value());
+  CHECK(again->values == generated->values);
+  std::optional<GeneratedRows> other = generated_per_row(fixture->checked, fixture->data, names, rows, 10, diagnostics);
+  REQUIRE(other.has_value());
+  CHECK(other->values[4] != generated->values[4]);
+}
+
 // (Sequential loops are simulated in order: tests/compile/sequential_test.cpp.)
 TEST_CASE("located errors: a param without a prior, a latent with a flat prior") {
   auto param = simulate_text(R"(
