@@ -1,6 +1,7 @@
 // `pm check MODEL.pm [--print] [--json]`: parse and check; print what the engine will do with
 // the model: data, params, latents and how each is handled, definitions, nets, plates and
 // sequential loops, factors. Exit 0 when the model is valid, 2 otherwise.
+#include <functional>
 #include <algorithm>
 #include <iostream>
 
@@ -75,6 +76,24 @@ std::string enclosing_text(const std::vector<const lang::Stmt*>& loops) {
   return text;
 }
 
+// A local of a loop body: one whole definition (`m = ...;`, `real m = ...;`) inside a `for`.
+// The engine recomputes it per iteration and does not report it (docs/language.md).
+bool is_loop_local(const lang::CheckedProgram& checked, const lang::Symbol& symbol) {
+  if (symbol.definitions.size() != 1) return false;
+  const lang::Stmt* definition = symbol.definitions.front();
+  const bool whole = definition->kind == lang::StmtKind::Declare ||
+                     (definition->kind == lang::StmtKind::Assign && definition->lhs->kind == lang::ExprKind::Name);
+  if (!whole) return false;
+  std::function<bool(const std::vector<lang::Stmt>&)> contains = [&](const std::vector<lang::Stmt>& body) {
+    for (const lang::Stmt& statement : body)
+      if (&statement == definition || (statement.kind == lang::StmtKind::For && contains(statement.body))) return true;
+    return false;
+  };
+  for (const lang::Loop& loop : checked.loops)
+    if (contains(loop.statement->body)) return true;
+  return false;
+}
+
 void print_summary(const LoadedModel& model, std::ostream& out) {
   using lang::SymbolKind;
   const auto& checked = model.checked;
@@ -94,10 +113,16 @@ void print_summary(const LoadedModel& model, std::ostream& out) {
       case SymbolKind::Latent: latents.push_back({symbol.name, type_text(symbol), handling_text(symbol)}); break;
       case SymbolKind::ModelDefinition:
         definitions.push_back({symbol.name, type_text(symbol),
-                               symbol.data_only ? "model, from data alone (computed once)" : "model (reported)"});
+                               is_loop_local(checked, symbol) ? "model, local of a loop body (not reported)"
+                               : symbol.data_only            ? "model, from data alone (computed once)"
+                                                             : "model (reported)"});
         break;
       case SymbolKind::GuideDefinition: definitions.push_back({symbol.name, type_text(symbol), "guide"}); break;
-      case SymbolKind::Generated: definitions.push_back({symbol.name, type_text(symbol), "generated (reported)"}); break;
+      case SymbolKind::Generated:
+        definitions.push_back({symbol.name, type_text(symbol),
+                               is_loop_local(checked, symbol) ? "generated, local of a loop body (not reported)"
+                                                              : "generated (reported)"});
+        break;
       case SymbolKind::Net: nets.push_back({symbol.name, symbol.net ? net_text(*symbol.net) : ""}); break;
     }
   }
