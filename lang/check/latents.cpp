@@ -1,6 +1,7 @@
 // Latents: how each is handled (summed out exactly, or approximated by a guide), their priors,
 // and the guide's draws (only latents, only continuous ones, with a reparameterizable family
 // whose support is the latent's).
+#include <optional>
 #include <set>
 
 #include "lang/check/checker.hpp"
@@ -134,7 +135,28 @@ void Checker::check_latents() {
                                                                "' is continuous");
       continue;
     }
-    if (stdlib::is_finite(dist->support)) continue;
+    if (stdlib::is_finite(dist->support)) {
+      // Declared bounds that exclude part of the distribution's support drop that mass
+      // without renormalizing, as a cut tail does: say so (`int<lower=1, upper=2> g; g ~
+      // bernoulli(p)` leaves g = 1 alone, P = 1). Literal bounds only; others load with data.
+      auto literal = [](const Expr* bound) -> std::optional<std::int64_t> {
+        if (bound && bound->kind == ExprKind::IntLiteral) return bound->int_value;
+        if (bound && bound->kind == ExprKind::Unary && bound->unary_op == UnaryOp::Negate &&
+            bound->args[0]->kind == ExprKind::IntLiteral)
+          return -bound->args[0]->int_value;
+        return std::nullopt;
+      };
+      const std::int64_t smallest = dist->support == stdlib::Support::OneToArgumentSize ? 1 : 0;
+      const std::optional<std::int64_t> lower = literal(symbol.support.lower), upper = literal(symbol.support.upper);
+      const bool cuts_bottom = lower && *lower > smallest;
+      const bool cuts_top = upper && dist->support == stdlib::Support::Binary && *upper < 1;
+      if (cuts_bottom || cuts_top)
+        diagnostics_.warning(symbol.prior->distribution_range,
+                             "the declared bounds of '" + symbol.name + "' exclude part of the support " +
+                                 stdlib::describe(dist->support) + " of " + dist->name +
+                                 ": that probability is dropped, not renormalized");
+      continue;
+    }
     if (symbol.support.upper) {
       diagnostics_.warning(symbol.prior->distribution_range,
                            "the support of '" + symbol.name + "' is cut at its upper bound (" +

@@ -244,6 +244,27 @@ model {
   CHECK(result->has_message("warning: the latent 'mu' has no '~' in model"));
 }
 
+TEST_CASE("declared bounds that cut a finite discrete support are warned about; matching ones are not") {
+  auto cut = check_text(R"(
+data { int<lower=0, upper=1> y; }
+latent { int<lower=1, upper=2> g; int<lower=2, upper=3> c; int<lower=0, upper=1> b; int<lower=1, upper=3> k; }
+model {
+  g ~ bernoulli(0.3);
+  c ~ categorical([0.2, 0.3, 0.5]');
+  b ~ bernoulli(0.5);
+  k ~ categorical([0.2, 0.3, 0.5]');
+  y ~ bernoulli(g == 1 && c == 2 && b == 1 && k == 1 ? 0.9 : 0.1);
+}
+)");
+  REQUIRE(cut->parsed());
+  INFO(cut->messages());
+  CHECK_FALSE(cut->diagnostics.has_errors());
+  CHECK(cut->has_message("warning: the declared bounds of 'g' exclude part of the support {0, 1} of bernoulli"));
+  CHECK(cut->has_message("warning: the declared bounds of 'c' exclude part of the support"));
+  CHECK_FALSE(cut->has_message("'b' exclude"));
+  CHECK_FALSE(cut->has_message("'k' exclude"));
+}
+
 TEST_CASE("every error is reported, with a note at the first definition") {
   auto result = check_text(R"(
 data {
