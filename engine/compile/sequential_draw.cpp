@@ -1,6 +1,10 @@
 // Drawing a variable slice by slice (sequential.hpp, "Simulation"): fvbn.pm's columns in
 // order, a random walk's steps in order.
 #include "engine/compile/sequential.hpp"
+
+#include <string>
+#include <vector>
+
 #include "stdlib/distributions/registry.hpp"
 
 namespace pm::compile {
@@ -25,6 +29,26 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
   const tensor::Shape whole_shape(whole_dims);
   ad::Node value = lowerer.constant(whole_shape, std::vector<double>(whole_shape.element_count(), 0.0));
   lowerer.bind(symbol.name, value);
+  // Which elements some `~` draws (row-major over `dims`): one never drawn would stay 0.
+  std::vector<bool> drawn(whole_shape.element_count(), false);
+  auto mark = [&](const std::vector<WrittenDim>& slice) {
+    std::vector<std::size_t> index(dims.size()), first(dims.size()), last(dims.size());
+    for (std::size_t k = 0; k < dims.size() && k < slice.size(); ++k) {
+      first[k] = slice[k].offset;
+      last[k] = slice[k].kind == WrittenDim::Kind::fixed ? slice[k].offset + 1 : slice[k].offset + slice[k].length;
+      if (last[k] <= first[k]) return;
+    }
+    for (std::size_t k = slice.size(); k < dims.size(); ++k) first[k] = 0, last[k] = dims[k];
+    index = first;
+    while (true) {
+      std::size_t flat = 0;
+      for (std::size_t k = 0; k < dims.size(); ++k) flat = flat * dims[k] + index[k];
+      drawn[flat] = true;
+      std::size_t k = dims.size();
+      while (k > 0 && ++index[k - 1] == last[k - 1]) index[k - 1] = first[k - 1], --k;
+      if (k == 0) return;
+    }
+  };
   for (const graph::FactorNode* node : statements) {
     const lang::Stmt& statement = *node->factor->statement;
     current = &statement;
@@ -49,11 +73,24 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
       if (!(piece.shape() == expected))
         throw LocatedError(statement.range, "this `~` draws values shaped " + piece.shape().to_string() +
                                                 ", but its left side is shaped " + expected.to_string());
+      mark(slice);
       value = write_slice(lowerer, value, piece, slice, dims);
       lowerer.bind(symbol.name, value);  // later iterations read the slices drawn so far
     });
   }
   current = nullptr;
+  for (std::size_t flat = 0; flat < drawn.size(); ++flat) {
+    if (drawn[flat]) continue;
+    std::string element;
+    for (std::size_t k = dims.size(), rest = flat; k > 0; --k) {
+      element = std::to_string(rest % dims[k - 1] + 1) + (element.empty() ? "" : "," + element);
+      rest /= dims[k - 1];
+    }
+    throw LocatedError(statements.front()->factor->statement->range,
+                       "the `~` statements of '" + symbol.name + "' do not draw every element: " + symbol.name + "[" +
+                           element + "] is never drawn, so it cannot be simulated; give '" + symbol.name +
+                           "' with -d, or draw that element too (a `~` for " + symbol.name + "[" + element + "])");
+  }
   return value;
 }
 

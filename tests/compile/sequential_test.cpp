@@ -383,6 +383,22 @@ model { y ~ normal(a + b * x - 0.5 * b, s); }
   testing::expect_gradient_matches(*looped, {0.3, 1.1, -0.2});
 }
 
+TEST_CASE("simulating a variable whose `~` statements leave an element undrawn is a located error") {
+  // y[1] has no `~`: drawing y would leave it at 0 silently; the simulator names it instead.
+  auto undrawn = simulate_text(R"(
+data { int<lower=2> T; vector[T] y; }
+param { real<lower=-1, upper=1> phi; }
+model {
+  phi ~ uniform(-1, 1);
+  for (t in 2:T) y[t] ~ normal(phi * y[t - 1], 1);
+}
+)",
+                               R"({"T": 4})", {}, {"y"});
+  CHECK(!undrawn->simulator);
+  CHECK(undrawn->messages().find("y[1] is never drawn") != std::string::npos);
+  CHECK(undrawn->messages().find("test.pm:6:18") != std::string::npos);
+}
+
 TEST_CASE("definitions in slices: an element written twice is a located error") {
   auto compiled = compile_text(R"(
 data {
