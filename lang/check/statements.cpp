@@ -286,6 +286,12 @@ void Checker::check_tilde(const Stmt& stmt, Context& context) {
   factor.distribution = stmt.distribution;
   factor.enclosing_loops = context.loops;
   const Expr* name = base_name(*stmt.lhs);
+  // A reshape of one whole variable on the left (`to_vector(A) ~ normal(0, 1);` for a matrix
+  // A) puts the same density on the same elements, with no Jacobian: A's prior, as in Stan.
+  if (!name && stmt.lhs->kind == ExprKind::Call && stmt.lhs->args.size() == 1 &&
+      stmt.lhs->args[0]->kind == ExprKind::Name &&
+      (stmt.lhs->name == "to_vector" || stmt.lhs->name == "to_row_vector" || stmt.lhs->name == "to_array_1d"))
+    name = stmt.lhs->args[0].get();
   Symbol* symbol = name ? result_.find(name->name) : nullptr;
   if (symbol) factor.subject = symbol->name;
   // Index expressions on the left (z[i], y[idx[n]]) are read too.

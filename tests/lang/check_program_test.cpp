@@ -265,6 +265,18 @@ model {
   CHECK_FALSE(cut->has_message("'k' exclude"));
 }
 
+TEST_CASE("a reshape of one variable on the left of `~` is its prior") {
+  auto result = check_text(R"(
+latent { matrix[2, 2] A; }
+model { to_vector(A) ~ normal(0, 1); }
+)");
+  REQUIRE(result->parsed());
+  INFO(result->messages());
+  CHECK(result->diagnostics.all().empty());  // no flat-prior warning
+  CHECK_FALSE(result->checked.find("A")->flat_prior);
+  REQUIRE(result->checked.find("A")->prior != nullptr);
+}
+
 TEST_CASE("every error is reported, with a note at the first definition") {
   auto result = check_text(R"(
 data {
