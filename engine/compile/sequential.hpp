@@ -19,6 +19,7 @@
 
 #include "engine/ad/draw.hpp"
 #include "engine/compile/lowering.hpp"
+#include "stdlib/distributions/registry.hpp"
 
 namespace pm::compile {
 
@@ -88,6 +89,10 @@ ad::Node lower_iteration_local(Lowerer& lowerer, const graph::DefinitionNode& lo
 // The model's `~` drawing `name` when it must be drawn in slices (several `~`, or one in a
 // sequential loop); empty otherwise (the simulator's one-statement draw applies).
 std::vector<const graph::FactorNode*> sliced_draws(const graph::ModelGraph& graph, const std::string& name);
+
+// The sampler of a `~` statement's distribution, for simulation; throws a located error when
+// the distribution has none or the statement gives it the wrong number of parameters.
+const stdlib::kernels::DistributionEntry& sampler_of(const lang::Stmt& statement);
 
 // The whole drawn value of `symbol` (declared dims `dims`, data_set.hpp layout), left bound
 // in `lowerer`. Each left side indexes the variable by `:`, ranges a:b, known ints (the

@@ -9,6 +9,17 @@
 
 namespace pm::compile {
 
+const stdlib::kernels::DistributionEntry& sampler_of(const lang::Stmt& statement) {
+  const stdlib::kernels::DistributionEntry* entry = stdlib::kernels::find_distribution(statement.distribution);
+  if (!entry || !entry->sample)
+    throw LocatedError(statement.distribution_range,
+                       "drawing from '" + statement.distribution + "' is not supported by the engine yet");
+  if (statement.args.size() + 1 != entry->arg_count)
+    throw LocatedError(statement.distribution_range, "'" + statement.distribution + "' takes " +
+                                                         std::to_string(entry->arg_count - 1) + " parameters in the engine");
+  return *entry;
+}
+
 std::vector<const graph::FactorNode*> sliced_draws(const graph::ModelGraph& graph, const std::string& name) {
   std::vector<const graph::FactorNode*> statements;
   bool sequential = false;
@@ -52,13 +63,7 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
   for (const graph::FactorNode* node : statements) {
     const lang::Stmt& statement = *node->factor->statement;
     current = &statement;
-    const stdlib::kernels::DistributionEntry* entry = stdlib::kernels::find_distribution(statement.distribution);
-    if (!entry || !entry->sample)
-      throw LocatedError(statement.distribution_range,
-                         "drawing from '" + statement.distribution + "' is not supported by the engine yet");
-    if (statement.args.size() + 1 != entry->arg_count)
-      throw LocatedError(statement.distribution_range, "'" + statement.distribution + "' takes " +
-                                                           std::to_string(entry->arg_count - 1) + " parameters in the engine");
+    const stdlib::kernels::DistributionEntry* entry = &sampler_of(statement);
     for (const stdlib::kernels::ArgSpec& spec : entry->arguments())
       if (spec.shape != stdlib::kernels::ArgShape::scalar)
         throw LocatedError(statement.distribution_range, "drawing '" + symbol.name + "' in slices from the multivariate '" +

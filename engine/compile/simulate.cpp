@@ -265,13 +265,7 @@ class SimulationBuilder {
   DefinedValue draw_by(const lang::Symbol& symbol, const lang::Stmt& statement,
                        const std::vector<const lang::Stmt*>& loops) {
     LoopContext context = lowerer_.context_of(loops);
-    const stdlib::kernels::DistributionEntry* entry = stdlib::kernels::find_distribution(statement.distribution);
-    if (!entry || !entry->sample)
-      throw LocatedError(statement.distribution_range,
-                         "drawing from '" + statement.distribution + "' is not supported by the engine yet");
-    if (statement.args.size() + 1 != entry->arg_count)
-      throw LocatedError(statement.distribution_range, "'" + statement.distribution + "' takes " +
-                                                           std::to_string(entry->arg_count - 1) + " parameters in the engine");
+    const stdlib::kernels::DistributionEntry* entry = &sampler_of(statement);
     // The left side: the whole name, or name[i, j] indexed by loop variables only.
     const lang::Expr& lhs = *statement.lhs;
     DefinedValue value;
