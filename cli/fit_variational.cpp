@@ -287,8 +287,10 @@ bool has_generated_block(const lang::CheckedProgram& checked) {
 // first row) their posterior means, the values that row holds. Its names become extra
 // columns of the draws. Draw s uses the simulator's substream s + 1 (the center 0), so the
 // columns repeat with the seed.
-bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const compile::VariationalModel& /*model*/,
+bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const compile::VariationalModel& model,
                       infer::VariationalFitResult& fit, std::uint64_t seed) {
+  // The fitted nets, by their stable names, for a model that calls them.
+  const nlohmann::json weights = saved_variational_params(model, fit.mean_row, fit.parameters);
   const std::size_t columns = fit.names.size(), discrete = fit.discrete_names.size(), width = columns + discrete;
   std::vector<std::string> names = fit.names;
   names.insert(names.end(), fit.discrete_names.begin(), fit.discrete_names.end());
@@ -311,7 +313,7 @@ bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const 
   }
   lang::Diagnostics diagnostics;
   std::optional<compile::GeneratedRows> generated =
-      compile::generated_per_row(loaded.checked, data, names, rows, seed, diagnostics);
+      compile::generated_per_row(loaded.checked, data, names, rows, seed, diagnostics, &weights);
   std::cerr << lang::render_all(*loaded.file, diagnostics);
   if (!generated) return false;
   for (const std::string& name : generated->drawn)

@@ -514,7 +514,8 @@ std::optional<std::vector<double>> given_values_from_json(const Simulator& simul
 
 std::optional<GeneratedRows> generated_per_row(const lang::CheckedProgram& checked, const io::DataSet& data,
                                                std::span<const std::string> names, std::span<const double> rows,
-                                               std::uint64_t seed, lang::Diagnostics& diagnostics) {
+                                               std::uint64_t seed, lang::Diagnostics& diagnostics,
+                                               const nlohmann::json* net_weights) {
   if (names.empty() ? !rows.empty() : rows.size() % names.size() != 0)
     throw std::invalid_argument("generated_per_row: " + std::to_string(rows.size()) + " values are not rows of " +
                                 std::to_string(names.size()) + " columns");
@@ -522,7 +523,7 @@ std::optional<GeneratedRows> generated_per_row(const lang::CheckedProgram& check
   for (std::size_t c = 0; c < names.size(); ++c) column_of.emplace(names[c], c);
   // The params and latents every element of which the rows hold: given, through their columns.
   GeneratedRows result;
-  SimulationOptions options{.given = {}, .generated = true, .log_likelihood = false, .seed = seed};
+  SimulationOptions options{.given = {}, .generated = true, .log_likelihood = false, .seed = seed, .net_weights = net_weights};
   std::vector<std::size_t> columns;
   for (const lang::Symbol& symbol : checked.symbols) {
     if (symbol.kind != lang::SymbolKind::Param && symbol.kind != lang::SymbolKind::Latent) continue;

@@ -137,8 +137,11 @@ struct GeneratedRows {
   std::vector<double> values;      // row-major: names.size() values per input row
   std::vector<std::string> drawn;  // the params and latents absent from `names`: drawn from their prior
 };
+// `net_weights`: the fitted nets by their stable names (as --save-params writes them), for a
+// generated block whose model calls nets; must outlive the call.
 std::optional<GeneratedRows> generated_per_row(const lang::CheckedProgram& checked, const io::DataSet& data,
                                                std::span<const std::string> names, std::span<const double> rows,
-                                               std::uint64_t seed, lang::Diagnostics& diagnostics);
+                                               std::uint64_t seed, lang::Diagnostics& diagnostics,
+                                               const nlohmann::json* net_weights = nullptr);
 
 }  // namespace pm::compile

@@ -125,5 +125,32 @@ for m, t in zip(means, offsets):
     assert abs((m - center) - (t - true_center)) < 0.25, (means, offsets)
 PY
 
+# A VI model that calls a net and has a generated block: the block runs with the fitted
+# weights (it used to fail asking for --params), per draw: s2 = 2 sigma in every row.
+cat > "$scratch/net_generated.pm" <<'PM'
+data { int<lower=1> N; vector[N] x; vector[N] y; }
+net f = mlp(1, 8, 1, activation = tanh);
+latent { real<lower=0> sigma; }
+model {
+  sigma ~ lognormal(0, 1);
+  y ~ normal(to_vector(f(to_matrix(x))), sigma);
+}
+generated { real s2 = sigma * 2; real fit1 = f(to_matrix(x))[1, 1]; }
+PM
+python3 -c '
+import json, math, random
+random.seed(1); x = [i / 10 for i in range(30)]; y = [math.sin(v) + random.gauss(0, 0.1) for v in x]
+json.dump({"N": 30, "x": x, "y": y}, open("'"$scratch"'/net_generated.json", "w"))'
+"$pm" fit "$scratch/net_generated.pm" -d "$scratch/net_generated.json" --iter 300 -o "$scratch/net_generated.csv" \
+  > /dev/null 2> "$scratch/err" || fail "net with a generated block: $(head -3 "$scratch/err")"
+python3 - "$scratch/net_generated.csv" <<'PY' || fail "net with a generated block: s2 is not 2 sigma"
+import csv, math, sys
+rows = list(csv.DictReader(l for l in open(sys.argv[1]) if not l.startswith("#")))
+assert len(rows) > 100
+for r in rows:
+    assert abs(float(r["s2"]) - 2 * float(r["sigma"])) < 1e-9 * max(1, float(r["s2"])), r
+    assert math.isfinite(float(r["fit1"])), r
+PY
+
 [ "$failures" -eq 0 ] || exit 1
 echo "nets.sh: all passed"
