@@ -133,6 +133,9 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
                  "or pm sample\n";
     return kExitBadInput;
   }
+  if (loaded.checked.program->find(lang::BlockKind::Generated))
+    std::cerr << "pm: warning: the generated block is not evaluated under --batch (no draws are kept); fit without "
+                 "--batch, or use pm sample --params on the saved fit\n";
   if (options.epochs == 0) {
     std::cerr << "pm: fit: --epochs must be at least 1\n";
     return kExitBadInput;
