@@ -5,8 +5,8 @@
 // largest absolute and relative error, and the median wall time of one
 // log-density-and-gradient evaluation over N runs (CmdStan's gradient timing).
 //
-// Exit 2 for --evaluations below 1 or an --epsilon that is not finite and > 0 (`pm: diagnose:
-// ...`), a bad model or data (diagnostics rendered file:line:col with a caret), 1 when
+// Exit 2 for --evaluations below 1 or an --epsilon that is not finite and > 0 (the shared
+// validators of common.hpp: `pm: diagnose: --epsilon must be ...`), a bad model or data (diagnostics rendered file:line:col with a caret), 1 when
 // the log density is not finite at the point (naming the statement), 0 otherwise.
 #include <algorithm>
 #include <chrono>
@@ -29,7 +29,7 @@ struct DiagnoseOptions {
   std::string model_path;
   std::vector<std::string> data;
   std::uint64_t seed = 1;
-  long long evaluations = 200;  // signed, so that a negative count is reported, not wrapped
+  std::size_t evaluations = 200;
   double step = 1e-6;  // CmdStan's diagnose epsilon
   bool json = false;
 };
@@ -70,9 +70,9 @@ Comparison compare_gradient(compile::CompiledModel& model, const std::vector<dou
   return result;
 }
 
-double median_gradient_ns(compile::CompiledModel& model, const std::vector<double>& u, long long evaluations) {
+double median_gradient_ns(compile::CompiledModel& model, const std::vector<double>& u, std::size_t evaluations) {
   std::vector<double> gradient(u.size()), times;
-  for (long long k = 0; k < evaluations; ++k) {
+  for (std::size_t k = 0; k < evaluations; ++k) {
     auto start = std::chrono::steady_clock::now();
     model.program->value_and_gradient(u, gradient, model.log_density);
     auto stop = std::chrono::steady_clock::now();
@@ -83,23 +83,7 @@ double median_gradient_ns(compile::CompiledModel& model, const std::vector<doubl
   return times[times.size() / 2];
 }
 
-// The options' values CLI11 parses but does not bound: a message `pm: diagnose: ...` saying
-// what is allowed, or empty.
-std::string invalid_option(const DiagnoseOptions& options) {
-  if (options.evaluations < 1) {
-    return fmt::format("--evaluations must be a whole number >= 1 (got {})", options.evaluations);
-  }
-  if (!std::isfinite(options.step) || options.step <= 0) {
-    return fmt::format("--epsilon must be a finite number > 0 (got {})", options.step);
-  }
-  return {};
-}
-
 int run_diagnose(const DiagnoseOptions& options) {
-  if (std::string message = invalid_option(options); !message.empty()) {
-    std::cerr << "pm: diagnose: " << message << "\n";
-    return kExitBadInput;
-  }
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;
   std::optional<compile::CompiledModel> model =
@@ -165,9 +149,11 @@ void add_diagnose_command(CLI::App& app, int& exit_code) {
   command->add_option("model", options->model_path, "the model file (.pm)")->required();
   command->add_option("-d,--data", options->data, "a data file (JSON or CSV), or name=value; repeatable");
   command->add_option("--seed", options->seed, "seed of the random point")->check(seed_value())->capture_default_str();
-  command->add_option("--evaluations", options->evaluations, "evaluations timed (the median is reported); >= 1")
+  command->add_option("--evaluations", options->evaluations, "evaluations timed (the median is reported)")
+      ->check(whole_number_at_least(1))
       ->capture_default_str();
-  command->add_option("--epsilon", options->step, "finite-difference step (central differences); finite, > 0")
+  command->add_option("--epsilon", options->step, "finite-difference step (central differences)")
+      ->check(positive_finite())
       ->capture_default_str();
   command->add_flag("--json", options->json, "print {dims, log_density, max_abs_error, max_rel_error, gradient_ns, evaluations}");
   command->callback([options, &exit_code] { exit_code = run_diagnose(*options); });

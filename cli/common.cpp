@@ -265,7 +265,7 @@ CLI::Validator whole_number_at_least(long long minimum) {
           used = 0;
         }
         if (used == 0 || used != text.size() || value < minimum)
-          return "'" + text + "' must be a whole number >= " + std::to_string(minimum);
+          return "must be a whole number >= " + std::to_string(minimum) + " (got " + text + ")";
         return {};
       },
       "INT>=" + std::to_string(minimum));
@@ -282,7 +282,7 @@ CLI::Validator positive_finite() {
           used = 0;
         }
         if (used == 0 || used != text.size() || !std::isfinite(value) || value <= 0)
-          return "'" + text + "' must be a finite number > 0";
+          return "must be a finite number > 0 (got " + text + ")";
         return {};
       },
       "POSITIVE");
@@ -300,7 +300,7 @@ CLI::Validator seed_value() {
             ok = false;
           }
         }
-        if (!ok) return "'" + text + "' must be a whole number from 0 to 18446744073709551615";
+        if (!ok) return "must be a whole number from 0 to 18446744073709551615 (got " + text + ")";
         return {};
       },
       "SEED");

@@ -83,7 +83,8 @@ inline nlohmann::json with_sizes(nlohmann::json saved, const lang::CheckedProgra
 
 // CLI11 validators that say what a value may be in pm's words (CLI11's own range checks
 // print the limits of a double): a whole number >= minimum; a finite number > 0; a seed (a
-// whole number 0 .. 2^64 - 1, never negative).
+// whole number 0 .. 2^64 - 1, never negative). main() prints a failed one as
+// `pm: COMMAND: --option must be ... (got VALUE)`, exit 2.
 CLI::Validator whole_number_at_least(long long minimum);
 CLI::Validator positive_finite();
 CLI::Validator seed_value();

@@ -3,6 +3,7 @@
 // 0 success, 1 inference failed, 2 bad model, data or arguments.
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -25,6 +26,13 @@ int main(int argc, char** argv) {
   pm::cli::add_encode_command(app, exit_code);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ValidationError& error) {
+    // A value our validators (common.hpp) refused: CLI11 says "--lr: must be ...", pm says
+    // "pm: fit: --lr must be ...", as its other argument errors do.
+    std::string message = error.what();
+    if (const std::size_t colon = message.find(": "); colon != std::string::npos) message.erase(colon, 1);
+    std::cerr << "pm: " << (argc > 1 && argv[1][0] != '-' ? std::string(argv[1]) + ": " : "") << message << "\n";
+    return pm::cli::kExitBadInput;
   } catch (const CLI::ParseError& error) {
     // CLI11 answers an unknown first word with "A subcommand is required": name the word.
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* command) {

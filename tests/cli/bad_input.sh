@@ -188,12 +188,12 @@ for command in fit evidence diagnose; do
   run_case "-d without a value" "--data: 1 required TEXT missing" "$command" "$model" -d
   run_case "-d name=value not a number" "-d sigma=abc: 'abc' is not a number" "$command" "$model" "${good[@]}" -d sigma=abc
   run_case "-d with an empty name" "-d =3: the name before '=' is empty" "$command" "$model" "${good[@]}" -d =3
-  run_case "--seed not a number" "Could not convert: --seed = twelve|--seed: 'twelve' must be a whole number" "$command" "$model" "${good[@]}" --seed twelve
+  run_case "--seed not a number" "^pm: $command: --seed must be a whole number from 0 to 18446744073709551615 \\(got twelve\\)" "$command" "$model" "${good[@]}" --seed twelve
 done
 run_case "unknown subcommand" "frobnicate" frobnicate "$model"
 run_case "unknown method" "--method.*newton|newton.*--method" fit "$model" "${good[@]}" --method newton
 run_case "unknown method" "--method.*newton|newton.*--method" evidence "$model" "${good[@]}" --method newton
-run_case "--iter not a number" "Could not convert: --iter = many|--iter: 'many' must be a whole number" fit "$model" "${good[@]}" --iter many
+run_case "--iter not a number" "Could not convert: --iter = many" fit "$model" "${good[@]}" --iter many
 run_case "missing --init file" "cannot read '.*no_such_init\.json'" fit "$model" "${good[@]}" --init "$out/../no_such_init.json"
 
 # Outputs into a missing directory: refused, and the other outputs of the run are not kept
