@@ -116,10 +116,6 @@ std::string optimize_csv(const FitOptions& options, const std::string& method, c
   return io::format_draws_csv(file);
 }
 
-bool checked_has_generated(const lang::CheckedProgram& checked) {
-  return checked.program->find(lang::BlockKind::Generated) != nullptr;
-}
-
 // The generated block once at the optimum, as CmdStan's optimize evaluates generated
 // quantities once (compile/simulate.hpp, generated_per_row): the params and latents at their
 // estimates, each summed-out latent element drawn from its exact posterior there (seeded), the
@@ -134,18 +130,11 @@ bool append_generated_at_optimum(const LoadedModel& loaded, const io::DataSet& d
   for (const compile::DiscretePosterior& posterior : posteriors)
     for (std::size_t e = 0; e < posterior.element_names.size(); ++e) {
       const std::vector<double>& probabilities = posterior.probabilities[e];
-      double u = stream.uniform(0.0, 1.0), cumulative = 0;
-      std::size_t k = 0;
-      while (k + 1 < probabilities.size() && u > (cumulative += probabilities[k])) ++k;
       names.push_back(posterior.element_names[e]);
-      row.push_back(static_cast<double>(posterior.values[k]));
+      row.push_back(static_cast<double>(posterior.values[stream.categorical(probabilities.data(), probabilities.size())]));
     }
-  lang::Diagnostics diagnostics;
-  std::optional<compile::GeneratedRows> generated = compile::generated_per_row(loaded.checked, data, names, row, seed, diagnostics);
-  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  std::optional<compile::GeneratedRows> generated = evaluate_generated(loaded, data, names, row, seed);
   if (!generated) return false;
-  for (const std::string& name : generated->drawn)
-    std::cerr << "pm: warning: the generated block sees '" << name << "' drawn from its prior: the fit has no estimate of it\n";
   result.names.insert(result.names.end(), generated->names.begin(), generated->names.end());
   result.values.insert(result.values.end(), generated->values.begin(), generated->values.end());
   return true;
@@ -282,7 +271,7 @@ int run_fit(const FitOptions& options) {
   if (!result.converged())
     std::cerr << "pm: warning: the optimizer stopped before converging: " << infer::to_string(result.reason) << "\n";
 
-  if (checked_has_generated(loaded->checked) && !append_generated_at_optimum(*loaded, *data, posteriors, options.seed, result))
+  if (has_generated_block(loaded->checked) && !append_generated_at_optimum(*loaded, *data, posteriors, options.seed, result))
     return kExitBadInput;
 
   if (options.json) {

@@ -15,6 +15,7 @@
 
 #include "cli/common.hpp"
 #include "engine/compile/data_plate.hpp"
+#include "engine/compile/simulate.hpp"
 #include "engine/compile/variational.hpp"
 #include "engine/infer/draw_summary.hpp"
 #include "engine/infer/variational_fit.hpp"
@@ -80,6 +81,16 @@ std::optional<std::vector<double>> saved_guide_parameters(const std::string& pat
 // The guide family a params file was saved with ("__guide__": {"family": ...}), meanfield
 // when it has none (a point estimate of MAP / MLE). Nullopt after printing why.
 std::optional<compile::GuideFamily> saved_guide_family(const std::string& path);
+
+// The generated block (LANGUAGE.md) of a fit, shared by vi (once per draw) and map / mle
+// (once at the optimum): compile::generated_per_row on the named `rows`, its diagnostics
+// rendered, a warning for each param or latent it had to draw from its prior. Nullopt after
+// printing why the block cannot be simulated.
+bool has_generated_block(const lang::CheckedProgram& checked);
+std::optional<compile::GeneratedRows> evaluate_generated(const LoadedModel& loaded, const io::DataSet& data,
+                                                         std::span<const std::string> names,
+                                                         std::span<const double> rows, std::uint64_t seed,
+                                                         const nlohmann::json* net_weights = nullptr);
 
 // What q is, for the reports: the automatic family ("meanfield"), "block" when the guide block
 // draws every continuous latent, "block+meanfield" when it draws some, "none" with no

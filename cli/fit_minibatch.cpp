@@ -133,7 +133,7 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
                  "or pm sample\n";
     return kExitBadInput;
   }
-  if (loaded.checked.program->find(lang::BlockKind::Generated))
+  if (has_generated_block(loaded.checked))
     std::cerr << "pm: warning: the generated block is not evaluated under --batch (no draws are kept); fit without "
                  "--batch, or use pm sample --params on the saved fit\n";
   if (options.epochs == 0) {

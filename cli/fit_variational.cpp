@@ -274,11 +274,26 @@ std::optional<std::vector<double>> initial_variational_parameters(const FitOptio
   return init;
 }
 
-namespace {
-
 bool has_generated_block(const lang::CheckedProgram& checked) {
   return checked.program->find(lang::BlockKind::Generated) != nullptr;
 }
+
+std::optional<compile::GeneratedRows> evaluate_generated(const LoadedModel& loaded, const io::DataSet& data,
+                                                         std::span<const std::string> names,
+                                                         std::span<const double> rows, std::uint64_t seed,
+                                                         const nlohmann::json* net_weights) {
+  lang::Diagnostics diagnostics;
+  std::optional<compile::GeneratedRows> generated =
+      compile::generated_per_row(loaded.checked, data, names, rows, seed, diagnostics, net_weights);
+  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  if (generated)
+    for (const std::string& name : generated->drawn)
+      std::cerr << "pm: warning: the generated block sees '" << name
+                << "' drawn from its prior: the fit has no value of it\n";
+  return generated;
+}
+
+namespace {
 
 // The generated block (LANGUAGE.md), evaluated once per draw from the draw's params and
 // continuous latents and its summed-out latents, as -o writes them (compile/simulate.hpp,
@@ -311,14 +326,8 @@ bool append_generated(const LoadedModel& loaded, const io::DataSet& data, const 
     rows.insert(rows.end(), fit.discrete_draws.begin() + static_cast<std::ptrdiff_t>(s * discrete),
                 fit.discrete_draws.begin() + static_cast<std::ptrdiff_t>((s + 1) * discrete));
   }
-  lang::Diagnostics diagnostics;
-  std::optional<compile::GeneratedRows> generated =
-      compile::generated_per_row(loaded.checked, data, names, rows, seed, diagnostics, &weights);
-  std::cerr << lang::render_all(*loaded.file, diagnostics);
+  std::optional<compile::GeneratedRows> generated = evaluate_generated(loaded, data, names, rows, seed, &weights);
   if (!generated) return false;
-  for (const std::string& name : generated->drawn)
-    std::cerr << "pm: warning: the generated block sees '" << name
-              << "' drawn from its prior: the fit has no posterior of it\n";
   const std::size_t added = generated->names.size();
   if (added == 0) return true;
   std::vector<double> draws;
