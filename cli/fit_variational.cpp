@@ -87,16 +87,19 @@ void hide_amortized_locals(const lang::CheckedProgram& checked, const io::DataSe
   std::string error;
   std::optional<compile::DataPlate> plate = compile::find_data_plate(checked, data, error);
   if (!plate) return;
-  // A guide block with parameters of its own per datum (`param vector[N] m; u ~ normal(m, s)`)
-  // is not amortized: its latents are few enough to summarize like any other.
-  if (!infer::per_datum_guide_parameters(checked, data, *plate, model.family).empty()) return;
   std::set<std::string> hidden;
+  std::string hidden_names;
   for (const compile::ParameterSlot& slot : model.model.slots)
     if (slot.symbol->kind == lang::SymbolKind::Latent && slot.symbol->handling == lang::LatentHandling::GuideBlock &&
         plate->is_local(slot.name)) {
       hidden.insert(slot.element_names.begin(), slot.element_names.end());
-      reported.hidden_names += (reported.hidden_names.empty() ? "" : ", ") + slot.name;
+      hidden_names += (hidden_names.empty() ? "" : ", ") + slot.name;
     }
+  // A guide block with parameters of its own per datum (`param vector[N] m; u ~ normal(m, s)`)
+  // is not amortized: its latents are few enough to summarize like any other. (Asked only
+  // when there is something to hide: the question compiles the model twice.)
+  if (hidden.empty() || !infer::per_datum_guide_parameters(checked, data, *plate, model.family).empty()) return;
+  reported.hidden_names = hidden_names;
   for (std::size_t i = 0; i < fit.names.size(); ++i)
     if (hidden.count(fit.names[i])) {
       reported.shown[i] = false;
