@@ -23,7 +23,6 @@
 // or arguments.
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -86,18 +85,10 @@ void add_per_datum(nlohmann::json& out, double log_evidence, std::size_t rows) {
   }
 }
 
+// --params as JSON (cli/common.hpp's reader), an empty object without it.
 std::optional<nlohmann::json> read_params(const EvidenceOptions& options) {
-  nlohmann::json saved = nlohmann::json::object();
-  if (options.params_path.empty()) return saved;
-  std::ifstream in(options.params_path);
-  try {
-    if (!in) throw std::runtime_error("cannot be read");
-    saved = nlohmann::json::parse(in);
-  } catch (const std::exception& error) {
-    std::cerr << "pm: evidence: " << options.params_path << ": " << error.what() << "\n";
-    return std::nullopt;
-  }
-  return saved;
+  if (options.params_path.empty()) return nlohmann::json::object();
+  return read_json_file(options.params_path);
 }
 
 int run_prior_evidence(const LoadedModel& loaded, const EvidenceOptions& options) {

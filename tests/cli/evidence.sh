@@ -92,7 +92,7 @@ PY
 [ $? -eq 0 ] || fail "--method is on bayes_rule: $(head -3 "$scratch/err")"
 python3 -c "import json,math,sys; o=json.load(open(sys.argv[1])); assert abs(o['log_evidence']-math.log(0.059))<1e-12, o" \
   "$scratch/is_exact.json" || fail "is on bayes_rule should be exact"
-# A model with params (theta, no latents): the default is is, the evidence p(y; theta-hat).
+# A model with params (theta, no latents): the default is exact, the evidence p(y; theta-hat).
 "$pm" evidence "$data/coin.pm" -d "$data/coin.json" --json > "$scratch/params.json" 2> "$scratch/err"
 [ $? -eq 0 ] || fail "a model with params: $(head -3 "$scratch/err")"
 "$pm" evidence "$source_dir/examples/bayes_rule.pm" -d positive=1 --method bogus > /dev/null 2>&1
