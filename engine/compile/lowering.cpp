@@ -183,14 +183,16 @@ ad::Node Lowerer::whole(const std::string& name, const LoopContext& context, lan
       throw LocatedError(where, "the discrete latent '" + name + "' must be read as '" + name +
                                     "[...]' with the loop variables of its `~`: any other read would couple the "
                                     "elements of its plate, which the engine does not support");
-  // The indices become the leading event dims, the elements' own event dims follow them:
-  // park the element dims on spare plate dims, move the indices in, put the elements back.
-  ad::Node node = value.node;
+  return plates_as_leading_events(value.node, value.index_plates);
+}
+
+ad::Node plates_as_leading_events(ad::Node node, const std::vector<PlateBinding>& plates) {
+  if (plates.empty()) return node;
+  // Park the element dims on spare plate dims, move the plates in, put the elements back.
   const int element_rank = node.shape().event_rank();
   for (int k = 0; k < element_rank; ++k) node = ad::rename_dim(node, tensor::event(0), tensor::plate(kParkedPlates + k));
-  for (std::size_t k = 0; k < value.index_plates.size(); ++k)
-    node = ad::rename_dim(node, value.index_plates[k].dim, tensor::event(static_cast<int>(k)));
-  const int index_rank = static_cast<int>(value.index_plates.size());
+  for (std::size_t k = 0; k < plates.size(); ++k) node = ad::rename_dim(node, plates[k].dim, tensor::event(static_cast<int>(k)));
+  const int index_rank = static_cast<int>(plates.size());
   for (int k = 0; k < element_rank; ++k)
     node = ad::rename_dim(node, tensor::plate(kParkedPlates + k), tensor::event(index_rank + k));
   return node;

@@ -46,6 +46,12 @@ struct PlateBinding {
 };
 using LoopContext = std::vector<PlateBinding>;  // enclosing loops, outermost first
 
+// A value carrying the plate dims of `plates` (an elementwise definition `mu[i] = ...`, a
+// guide draw `z[n] ~ ...`) in the layout of the whole variable: the plates become its leading
+// event dims, in order, and the value's own event dims follow them. Each plate must be a dim
+// of `node`.
+ad::Node plates_as_leading_events(ad::Node node, const std::vector<PlateBinding>& plates);
+
 // The binding whose variable is this index alone (`z[i]` in a loop over i), innermost first;
 // null for any other index.
 const PlateBinding* loop_variable_of(const lang::IndexArg& index, const LoopContext& context);

@@ -65,19 +65,11 @@ std::vector<PlateBinding> guide_index_plates(const lang::Stmt& statement, const 
   return plates;
 }
 
-// A value computed inside a guide draw's plates, broadcast to `drawn`'s shape and laid out as
-// the latent is: the indexed plates become its leading event dims, in index order, and the
-// element's own event dims follow. (Events are parked on spare plate numbers meanwhile, from
-// the last one down, so that no step leaves a gap in the event positions.)
+// A value computed inside a guide draw's plates, broadcast to `drawn`'s shape (an argument
+// may lack a plate) and laid out as the latent is (plates_as_leading_events).
 ad::Node to_latent_layout(ad::Program& program, ad::Node x, ad::Node drawn, const std::vector<PlateBinding>& plates) {
-  constexpr int kParked = 1 << 23;
   if (!(x.shape() == drawn.shape())) x = ad::add(x, zeros(program, drawn.shape()));
-  const int events = x.shape().event_rank();
-  for (int k = events - 1; k >= 0; --k) x = ad::rename_dim(x, tensor::event(k), tensor::plate(kParked + k));
-  for (std::size_t i = 0; i < plates.size(); ++i) x = ad::rename_dim(x, plates[i].dim, tensor::event(static_cast<int>(i)));
-  for (int k = 0; k < events; ++k)
-    x = ad::rename_dim(x, tensor::plate(kParked + k), tensor::event(static_cast<int>(plates.size()) + k));
-  return x;
+  return plates_as_leading_events(x, plates);
 }
 
 // The guide block's draws, each after the draws it reads (directly or through guide
