@@ -1,0 +1,410 @@
+// MCMC diagnostics as defined in mcmc_diagnostics.hpp (posterior 1.4.0's R code, step by step).
+#include "engine/infer/mcmc_diagnostics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <utility>
+
+#include <boost/math/distributions/normal.hpp>
+#include <unsupported/Eigen/FFT>
+
+#include "engine/infer/draw_summary.hpp"
+
+namespace pm::infer {
+namespace {
+
+using Chains = std::vector<std::vector<double>>;  // chains[c][s], equal lengths
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void require_chains(const Chains& chains) {
+  if (chains.empty()) throw std::invalid_argument("MCMC diagnostics: no chains");
+  const std::size_t length = chains.front().size();
+  if (length == 0) throw std::invalid_argument("MCMC diagnostics: a chain has no draws");
+  for (const std::vector<double>& chain : chains)
+    if (chain.size() != length)
+      throw std::invalid_argument("MCMC diagnostics: the chains have different numbers of draws");
+}
+
+// posterior's should_return_NA: a NaN or an infinity, or constant up to an absolute 2^-52.
+bool should_return_nan(const Chains& x) {
+  double low = std::numeric_limits<double>::infinity(), high = -low;
+  for (const std::vector<double>& chain : x)
+    for (double value : chain) {
+      if (!std::isfinite(value)) return true;
+      low = std::min(low, value);
+      high = std::max(high, value);
+    }
+  return std::abs(high - low) < std::numeric_limits<double>::epsilon();
+}
+
+bool has_nan(const Chains& x) {
+  for (const std::vector<double>& chain : x)
+    for (double value : chain)
+      if (std::isnan(value)) return true;
+  return false;
+}
+
+std::vector<double> pooled(const Chains& x) {
+  std::vector<double> all;
+  for (const std::vector<double>& chain : x) all.insert(all.end(), chain.begin(), chain.end());
+  return all;
+}
+
+// .split_chains: halves 1..floor(N/2) and ceil(N/2 + 1)..N; the middle draw of an odd N is dropped.
+Chains split_chains(const Chains& x) {
+  const std::size_t n = x.front().size();
+  if (n == 1) return x;
+  const std::size_t half = n / 2;
+  Chains out;
+  out.reserve(2 * x.size());
+  for (const std::vector<double>& chain : x) {
+    out.emplace_back(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(half));
+    out.emplace_back(chain.begin() + static_cast<std::ptrdiff_t>(n - half), chain.end());
+  }
+  return out;
+}
+
+// Phi^-1((r - 3/8) / (S + 1/4)) for the ranks r = 1..S, computed once per S: every quantity of
+// a run has the same S, and without ties these are all the z-scores there are.
+const std::vector<double>& normal_scores(std::size_t count) {
+  thread_local std::vector<double> scores;
+  if (scores.size() != count) {
+    scores.assign(count, 0.0);
+    const boost::math::normal standard;
+    const double denominator = static_cast<double>(count) - 2 * 0.375 + 1;
+    for (std::size_t r = 1; r <= (count + 1) / 2; ++r) {  // symmetric: z(S + 1 - r) = -z(r)
+      scores[r - 1] = boost::math::quantile(standard, (static_cast<double>(r) - 0.375) / denominator);
+      scores[count - r] = -scores[r - 1];
+    }
+    if (count % 2 == 1) scores[count / 2] = 0;
+  }
+  return scores;
+}
+
+// z_scale: Phi^-1((r - 3/8) / (S + 1/4)) of the ranks among all draws, ties averaged. NaN
+// stays NaN (R ranks NA apart and puts NA back).
+Chains z_scale(const Chains& x) {
+  std::vector<std::pair<double, std::size_t>> order;  // (value, position among all draws)
+  std::size_t count = 0;
+  for (const std::vector<double>& chain : x)
+    for (double value : chain) {
+      if (!std::isnan(value)) order.emplace_back(value, count);
+      ++count;
+    }
+  std::sort(order.begin(), order.end());
+  const std::vector<double>& scores = normal_scores(count);
+  const boost::math::normal standard;
+  const double denominator = static_cast<double>(count) - 2 * 0.375 + 1;
+  std::vector<double> z(count, kNaN);
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j + 1 < order.size() && order[j + 1].first == order[i].first) ++j;
+    double value = 0;
+    if (i == j && order.size() == count) {
+      value = scores[i];
+    } else {
+      const double rank = (static_cast<double>(i + 1) + static_cast<double>(j + 1)) / 2;  // 1-based, averaged
+      value = boost::math::quantile(standard, (rank - 0.375) / denominator);
+    }
+    for (std::size_t k = i; k <= j; ++k) z[order[k].second] = value;
+    i = j + 1;
+  }
+  Chains out(x.size());
+  std::size_t next = 0;
+  for (std::size_t c = 0; c < x.size(); ++c) {
+    out[c].assign(z.begin() + static_cast<std::ptrdiff_t>(next),
+                  z.begin() + static_cast<std::ptrdiff_t>(next + x[c].size()));
+    next += x[c].size();
+  }
+  return out;
+}
+
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+// Variance with the n - 1 divisor (R's var); NaN for one value.
+double variance_of(const std::vector<double>& values, double mean) {
+  if (values.size() < 2) return kNaN;
+  double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  return squares / static_cast<double>(values.size() - 1);
+}
+
+// R's median of sorted values: the middle value, or the mean of the two middle values.
+double median_of(const std::vector<double>& values) {
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// R's quantile(x, p) (type 7) written as R 4.2 computes it, (1 - h) x_lo + h x_hi, so that
+// the tail indicators x <= q split the draws exactly where posterior's do.
+double r_quantile(const std::vector<double>& values, double p) {  // values sorted ascending
+  const double index = static_cast<double>(values.size() - 1) * p;  // 0-based
+  const std::size_t lo = static_cast<std::size_t>(std::floor(index));
+  const std::size_t hi = static_cast<std::size_t>(std::ceil(index));
+  double q = values[lo];
+  if (index > static_cast<double>(lo) && values[hi] != q) {
+    const double h = index - static_cast<double>(lo);
+    q = (1 - h) * q + h * values[hi];
+  }
+  return q;
+}
+
+// .rhat of (already split) chains.
+double basic_rhat(const Chains& x) {
+  if (should_return_nan(x)) return kNaN;
+  const double n = static_cast<double>(x.front().size());
+  std::vector<double> means, variances;
+  for (const std::vector<double>& chain : x) {
+    means.push_back(mean_of(chain));
+    variances.push_back(variance_of(chain, means.back()));
+  }
+  const double between = n * variance_of(means, mean_of(means));
+  const double within = mean_of(variances);
+  return std::sqrt((between / within + n - 1) / n);
+}
+
+// The chains' mean biased autocovariance, (1/N) sum_k yc_k yc_{k+t} averaged over chains, at
+// the lags Geyer's sequence asks for: direct sums for the first kDirectLags lags (a well-mixed
+// chain stops within a few), then every lag at once by FFT (zero-padded to a power of 2 >= 2N,
+// so no wrap-around: the same sums as posterior's autocovariance()).
+class MeanAutocovariance {
+ public:
+  explicit MeanAutocovariance(const Chains& x) : n_(x.front().size()) {
+    for (const std::vector<double>& chain : x) {
+      std::vector<double>& centred = centred_.emplace_back(chain);
+      const double mean = mean_of(chain);
+      for (double& v : centred) v -= mean;
+    }
+  }
+  double operator()(std::size_t lag) {
+    if (lag < kDirectLags && fft_.empty()) return direct(lag);
+    if (fft_.empty()) compute_fft();
+    return fft_[lag];
+  }
+
+ private:
+  static constexpr std::size_t kDirectLags = 48;
+
+  double direct(std::size_t lag) const {
+    double total = 0;
+    for (const std::vector<double>& y : centred_) {
+      double sum = 0;
+      for (std::size_t k = 0; k + lag < n_; ++k) sum += y[k] * y[k + lag];
+      total += sum / static_cast<double>(n_);
+    }
+    return total / static_cast<double>(centred_.size());
+  }
+
+  void compute_fft() {
+    std::size_t size = 1;
+    while (size < 2 * n_) size *= 2;
+    Eigen::FFT<double> fft;
+    fft_.assign(n_, 0.0);
+    std::vector<std::complex<double>> time(size), frequency;
+    for (const std::vector<double>& y : centred_) {
+      std::fill(time.begin(), time.end(), std::complex<double>(0, 0));
+      for (std::size_t k = 0; k < n_; ++k) time[k] = y[k];
+      fft.fwd(frequency, time);
+      for (std::complex<double>& f : frequency) f = std::norm(f);
+      fft.inv(time, frequency);  // scaled by 1 / size: time[t] = sum_k y_k y_{k+t}
+      for (std::size_t t = 0; t < n_; ++t) fft_[t] += time[t].real() / static_cast<double>(n_);
+    }
+    for (double& value : fft_) value /= static_cast<double>(centred_.size());
+  }
+
+  std::size_t n_;
+  Chains centred_;
+  std::vector<double> fft_;
+};
+
+// posterior's .ess of (already split) chains: Geyer's initial monotone sequence, as in R.
+double basic_ess(const Chains& x) {
+  const std::size_t chains = x.size(), n = x.front().size();
+  if (n < 3 || should_return_nan(x)) return kNaN;
+  MeanAutocovariance acov(x);
+  const double nd = static_cast<double>(n);
+  const double mean_var = acov(0) * nd / (nd - 1);
+  double var_plus = mean_var * (nd - 1) / nd;
+  if (chains > 1) {
+    std::vector<double> means;
+    for (const std::vector<double>& chain : x) means.push_back(mean_of(chain));
+    var_plus += variance_of(means, mean_of(means));
+  }
+  std::vector<double> rho(n, 0.0);
+  long t = 0;
+  const long last = static_cast<long>(n);
+  double even = 1, odd = 1 - (mean_var - acov(1)) / var_plus;
+  rho[0] = even;
+  rho[1] = odd;
+  while (t < last - 5 && !std::isnan(even + odd) && even + odd > 0) {
+    t += 2;
+    even = 1 - (mean_var - acov(static_cast<std::size_t>(t))) / var_plus;
+    odd = 1 - (mean_var - acov(static_cast<std::size_t>(t + 1))) / var_plus;
+    if (even + odd >= 0) {
+      rho[static_cast<std::size_t>(t)] = even;
+      rho[static_cast<std::size_t>(t + 1)] = odd;
+    }
+  }
+  const long max_t = t;
+  if (even > 0) rho[static_cast<std::size_t>(max_t)] = even;  // used by the improved estimate
+  t = 0;
+  while (t <= max_t - 4) {  // monotone: no pair sum larger than the one before it
+    t += 2;
+    auto at = [&](long i) -> double& { return rho[static_cast<std::size_t>(i)]; };
+    if (at(t) + at(t + 1) > at(t - 2) + at(t - 1)) {
+      at(t) = (at(t - 2) + at(t - 1)) / 2;
+      at(t + 1) = at(t);
+    }
+  }
+  const double total = static_cast<double>(chains * n);
+  // R's sum(rho_hat_t[1:max_t]): for max_t = 0, 1:0 picks rho_0 alone.
+  double sum = 0;
+  for (long i = 0; i < std::max(max_t, 1L); ++i) sum += rho[static_cast<std::size_t>(i)];
+  double tau = -1 + 2 * sum + rho[static_cast<std::size_t>(max_t)];
+  tau = std::max(tau, 1 / std::log10(total));  // posterior caps the ESS at M N log10(M N)
+  return total / tau;
+}
+
+Chains map(const Chains& x, auto&& f) {
+  Chains out = x;
+  for (std::vector<double>& chain : out)
+    for (double& v : chain) v = f(v);
+  return out;
+}
+
+std::vector<double> sorted_pool(const Chains& x) {
+  std::vector<double> all = pooled(x);
+  std::sort(all.begin(), all.end());
+  return all;
+}
+
+// posterior's .ess_quantile: the ESS of the indicators x <= quantile_p(x); `sorted` is x pooled
+// and sorted.
+double ess_quantile(const Chains& x, const std::vector<double>& sorted, double p) {
+  if (should_return_nan(x)) return kNaN;
+  const double q = r_quantile(sorted, p);
+  return basic_ess(split_chains(map(x, [q](double v) { return v <= q ? 1.0 : 0.0; })));
+}
+
+double tail_ess(const Chains& x, const std::vector<double>& sorted) {
+  const double low = ess_quantile(x, sorted, 0.05), high = ess_quantile(x, sorted, 0.95);
+  if (std::isnan(low) || std::isnan(high)) return kNaN;
+  return std::min(low, high);
+}
+
+struct RankDiagnostics {
+  double rhat = kNaN, ess_bulk = kNaN;
+};
+
+// rhat and ess_bulk share the z-scores of the split chains; `sorted` as above.
+RankDiagnostics rank_diagnostics(const Chains& x, const std::vector<double>& sorted) {
+  RankDiagnostics out;
+  if (has_nan(x)) return out;
+  const Chains z = z_scale(split_chains(x));
+  out.ess_bulk = basic_ess(z);
+  const double median = median_of(sorted);
+  const double bulk = basic_rhat(z);
+  const double tail = basic_rhat(z_scale(split_chains(map(x, [median](double v) { return std::abs(v - median); }))));
+  if (!std::isnan(bulk) && !std::isnan(tail)) out.rhat = std::max(bulk, tail);  // R's max with an NA is NA
+  return out;
+}
+
+}  // namespace
+
+double rhat(const Chains& chains) {
+  require_chains(chains);
+  return has_nan(chains) ? kNaN : rank_diagnostics(chains, sorted_pool(chains)).rhat;
+}
+
+double ess_bulk(const Chains& chains) {
+  require_chains(chains);
+  return has_nan(chains) ? kNaN : basic_ess(z_scale(split_chains(chains)));
+}
+
+double ess_tail(const Chains& chains) {
+  require_chains(chains);
+  return should_return_nan(chains) ? kNaN : tail_ess(chains, sorted_pool(chains));
+}
+
+double ess_basic(const Chains& chains) {
+  require_chains(chains);
+  return basic_ess(split_chains(chains));
+}
+
+double mcse_mean(const Chains& chains) {
+  require_chains(chains);
+  std::vector<double> all = pooled(chains);
+  return std::sqrt(variance_of(all, mean_of(all))) / std::sqrt(ess_basic(chains));
+}
+
+double mcse_sd(const Chains& chains) {
+  require_chains(chains);
+  std::vector<double> all = pooled(chains);
+  const double mean = mean_of(all);
+  const Chains squares = map(chains, [mean](double v) { return (v - mean) * (v - mean); });
+  const double ess = basic_ess(split_chains(squares));
+  double second = 0, fourth = 0;
+  for (double v : all) {
+    const double c2 = (v - mean) * (v - mean);
+    second += c2;
+    fourth += c2 * c2;
+  }
+  const double count = static_cast<double>(all.size());
+  second /= count;
+  fourth /= count;
+  const double var_of_var = (fourth - second * second) / ess;
+  return std::sqrt(var_of_var / second / 4);
+}
+
+ChainSummary summarize_chains(const Chains& chains) {
+  require_chains(chains);
+  ChainSummary summary;
+  summary.mcse_mean = mcse_mean(chains);
+  summary.mcse_sd = mcse_sd(chains);
+  if (has_nan(chains)) {  // R's quantile refuses NA; posterior's summaries are NA
+    summary.mean = summary.sd = summary.q5 = summary.q50 = summary.q95 = kNaN;
+    summary.rhat = summary.ess_bulk = summary.ess_tail = kNaN;
+    return summary;
+  }
+  const std::vector<double> all = pooled(chains), sorted = sorted_pool(chains);
+  // As summarize_draws (draw_summary.hpp), on the one sorted copy that the diagnostics use too.
+  summary.mean = mean_of(all);
+  summary.sd = std::sqrt(variance_of(all, summary.mean));
+  summary.q5 = quantile_type7(sorted, 0.05);
+  summary.q50 = quantile_type7(sorted, 0.50);
+  summary.q95 = quantile_type7(sorted, 0.95);
+  const RankDiagnostics ranks = rank_diagnostics(chains, sorted);
+  summary.rhat = ranks.rhat;
+  summary.ess_bulk = ranks.ess_bulk;
+  summary.ess_tail = should_return_nan(chains) ? kNaN : tail_ess(chains, sorted);
+  return summary;
+}
+
+double e_bfmi(std::span<const double> energy) {
+  if (energy.size() < 2) return kNaN;
+  double mean = 0;
+  for (double e : energy) {
+    if (!std::isfinite(e)) return kNaN;
+    mean += e;
+  }
+  mean /= static_cast<double>(energy.size());
+  double numerator = 0, denominator = 0;
+  for (std::size_t n = 0; n < energy.size(); ++n) {
+    if (n > 0) numerator += (energy[n] - energy[n - 1]) * (energy[n] - energy[n - 1]);
+    denominator += (energy[n] - mean) * (energy[n] - mean);
+  }
+  if (!(denominator > 0)) return kNaN;
+  return numerator / denominator;
+}
+
+}  // namespace pm::infer
