@@ -75,6 +75,7 @@ std::string joined(const std::vector<std::string>& names) {
 std::string choose_method(const FitOptions& options, const lang::CheckedProgram& checked) {
   std::vector<std::string> latents = continuous_latents(checked);
   if (options.method == "vi" || (options.method.empty() && !latents.empty())) return "vi";
+  if (options.method == "nuts") return "nuts";
   if (options.method == "mle" && !latents.empty()) {
     std::cerr << "pm: fit: --method mle leaves priors out, but the continuous latents (" << joined(latents)
               << ") need theirs; use --method vi or map\n";
@@ -193,6 +194,13 @@ int run_fit(const FitOptions& options) {
         return kExitBadInput;
       }
   if (method == "vi") return options.batch > 0 ? run_fit_minibatch(options, *loaded) : run_fit_variational(options, *loaded);
+  if (method == "nuts") {
+    if (options.batch > 0) {
+      std::cerr << "pm: fit: --batch trains variational models (--method vi); --method nuts uses all the data\n";
+      return kExitBadInput;
+    }
+    return run_fit_nuts(options, *loaded);
+  }
   if (options.batch > 0) {
     std::cerr << "pm: fit: --batch trains variational models (--method vi); --method " << method << " uses all the data\n";
     return kExitBadInput;
@@ -311,8 +319,8 @@ void add_fit_command(CLI::App& app, int& exit_code) {
   command->add_option("model", options->model_path, "the model file (.pm)")->required();
   command->add_option("-d,--data", options->data, "a data file (JSON or CSV), or name=value; repeatable");
   command->add_option("--method", options->method,
-                      "vi, map or mle; default: vi with continuous latents, else map")
-      ->check(CLI::IsMember({"vi", "map", "mle"}));
+                      "vi, nuts, map or mle; default: vi with continuous latents, else map")
+      ->check(CLI::IsMember({"vi", "nuts", "map", "mle"}));
   command->add_flag("--jacobian", options->jacobian, "add the log-Jacobians of the constraining transforms");
   command->add_option("--seed", options->seed, "every random choice follows from it")->check(seed_value())->capture_default_str();
   command->add_option("--iter", options->iterations, "maximum iterations (L-BFGS per start; Adam steps for vi)")
@@ -321,7 +329,8 @@ void add_fit_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"meanfield", "fullrank", "map"}))
       ->capture_default_str();
   add_variational_fit_options(command, *options);
-  command->add_option("--draws", options->draws, "vi: draws from the fitted guide (summary and -o)")
+  add_nuts_options(command, *options);
+  command->add_option("--draws", options->draws, "vi: draws from the fitted guide; nuts: draws per chain after warmup")
       ->check(whole_number_at_least(1))
       ->capture_default_str();
   command->add_flag("--psis", options->psis, "vi: PSIS-reweighted summaries (Yao et al. 2018)");

@@ -49,6 +49,14 @@ struct FitOptions {
   bool epochs_given = false;  // --epochs on the command line (it needs --batch)
   std::string test;
   bool summary_locals = false;
+  // nuts (fit_nuts.cpp); --draws is the draws per chain after warmup
+  std::size_t chains = 4;
+  std::size_t warmup = 1000;
+  std::size_t max_depth = 10;
+  double adapt_delta = 0.8;
+  std::string metric = "diag";
+  bool save_warmup = false;
+  bool warmup_given = false;  // nuts options given without --method nuts are refused
 };
 
 // The options that shape a variational fit, shared by `pm fit` and `pm evidence` (which fits
@@ -60,6 +68,10 @@ void add_variational_fit_options(CLI::App* command, FitOptions& options);
 std::optional<infer::VariationalFitOptions> variational_fit_options(const FitOptions& options,
                                                                    const compile::VariationalModel& model,
                                                                    std::string_view command);
+
+// The NUTS path of `pm fit` (fit_nuts.cpp; the model is loaded). Returns the exit code.
+int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded);
+void add_nuts_options(CLI::App* command, FitOptions& options);
 
 // The variational path of `pm fit` (the model is loaded; the data not yet). Returns the exit code.
 int run_fit_variational(const FitOptions& options, const LoadedModel& loaded);

@@ -70,7 +70,7 @@ double exact_log_evidence(const std::vector<double>& y) {
 
 TEST_CASE("the prior estimate of p(x) is unbiased on a conjugate model, and its se is calibrated") {
   const std::vector<double> y = {0.3, 1.1, -0.4};
-  auto fixture = compile::testing::simulate_text(kConjugate, R"({"N": 3, "y": [0.3, 1.1, -0.4]})", {.seed = 17});
+  auto fixture = compile::testing::simulate_text(kConjugate, R"({"N": 3, "y": [0.3, 1.1, -0.4]})", {.given = {}, .seed = 17});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   compile::Simulator& simulator = *fixture->simulator;
   const double exact = exact_log_evidence(y);
