@@ -249,7 +249,7 @@ int run_sample(const SampleOptions& options) {
   }
   if (!options.from_path.empty()) {
     try {
-      posterior = io::posterior_draws(io::read_draws_csv(options.from_path));
+      posterior = io::posterior_draws(io::read_draws_csv(options.from_path), options.from_path);
     } catch (const std::exception& error) {
       std::cerr << "pm: sample: " << error.what() << "\n";
       return kExitBadInput;

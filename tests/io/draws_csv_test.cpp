@@ -118,7 +118,7 @@ TEST_CASE("the optimize layout: one row, lp__ first") {
   settings.iter = 100;
   settings.pm_settings = {{"pm_method", "map"}, {"starts", "4"}};
   settings.seed = 7;
-  DrawsFile file{optimize_comments(settings), {"lp__", "theta"}, {}, {{-3.5, 0.7}}, {}};
+  DrawsFile file{optimize_comments(settings), {"lp__", "theta"}, {}, {{-3.5, 0.7}}, {}, {}};
   std::string text = format_draws_csv(file);
   std::vector<std::string> lines = lines_of(text);
   CHECK(lines[1] == "# method = optimize");
@@ -164,7 +164,7 @@ TEST_CASE("write then read gives every double back bit for bit") {
       mismatches += std::bit_cast<std::uint64_t>(back.rows[r][j]) != std::bit_cast<std::uint64_t>(file.rows[r][j]);
   CHECK(mismatches == 0);
   // NaN reads back as NaN.
-  DrawsFile with_nan{{}, {"x"}, {}, {{std::numeric_limits<double>::quiet_NaN()}}, {}};
+  DrawsFile with_nan{{}, {"x"}, {}, {{std::numeric_limits<double>::quiet_NaN()}}, {}, {}};
   CHECK(std::isnan(parse_draws_csv(format_draws_csv(with_nan), "nan.csv").rows[0][0]));
 }
 
