@@ -1,5 +1,6 @@
-// `pm summary FIT.csv [--json] [--psis]` (CLI.md "pm summary", "Output", "--json"): the summary
-// table of a draws file, like CmdStan's stansummary.
+// `pm summary FILE... [--json] [--psis]` (CLI.md "pm summary", "Output", "--json"): the summary
+// table of a draws file, like CmdStan's stansummary. A sampler's output (method = sample), one
+// file per chain, goes to cli/summary_chains.cpp: R-hat, ESS and the sampler diagnostics.
 //
 // Reads the CmdStan CSV layout (engine/io/draws_csv.hpp): pm's own output and CmdStan's. The
 // sampler columns (names ending in "__": lp__, log_p__, log_g__, accept_stat__, ...) are not
@@ -22,6 +23,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
+#include "cli/mcmc_report.hpp"
+#include "cli/summary_chains.hpp"
 #include "engine/infer/draw_summary.hpp"
 #include "engine/infer/psis.hpp"
 #include "engine/io/draws_csv.hpp"
@@ -30,7 +33,7 @@ namespace pm::cli {
 namespace {
 
 struct SummaryOptions {
-  std::string path;
+  std::vector<std::string> paths;
   bool json = false;
   bool psis = false;
 };
@@ -71,23 +74,31 @@ void print_table(const io::PosteriorDraws& draws, const std::vector<infer::DrawS
     std::cout << fmt::format("... {} more elements (all of them are in --json)\n", rows.size() - kMaxRows);
 }
 
-int run_summary(const SummaryOptions& options) {
+// One file's draws, or nullopt after the message (exit 2): unreadable, malformed, no draws.
+std::optional<io::PosteriorDraws> read_draws(const std::string& path) {
   io::PosteriorDraws draws;
   try {
-    draws = io::posterior_draws(io::read_draws_csv(options.path));
+    draws = io::posterior_draws(io::read_draws_csv(path), path);
   } catch (const io::DrawsCsvError& error) {
     std::cerr << "pm: summary: " << error.what() << "\n";
-    return kExitBadInput;
+    return std::nullopt;
   }
   if (draws.rows.empty()) {
-    std::cerr << "pm: summary: " << options.path << " holds no draws (only a header"
-              << (draws.method == "variational" ? " and the mean row" : "") << ")\n";
-    return kExitBadInput;
+    std::cerr << "pm: summary: " << path << " holds no draws (only a header"
+              << (draws.method == "variational" ? " and the mean row"
+                  : draws.skipped_rows > 0      ? " and warmup rows"
+                                                : "")
+              << ")\n";
+    return std::nullopt;
   }
   if (draws.names.empty()) {
-    std::cerr << "pm: summary: " << options.path << " has no columns to summarize (only lp__-style ones)\n";
-    return kExitBadInput;
+    std::cerr << "pm: summary: " << path << " has no columns to summarize (only lp__-style ones)\n";
+    return std::nullopt;
   }
+  return draws;
+}
+
+int run_single(const io::PosteriorDraws& draws, const SummaryOptions& options) {
   const bool point = draws.method == "optimize";
   std::string why_no_psis;
   std::optional<infer::PsisResult> psis = point ? std::nullopt : guide_psis(draws, why_no_psis);
@@ -134,12 +145,30 @@ int run_summary(const SummaryOptions& options) {
   return kExitSuccess;
 }
 
+int run_summary(const SummaryOptions& options) {
+  std::vector<io::PosteriorDraws> chains;
+  for (const std::string& path : options.paths) {
+    std::optional<io::PosteriorDraws> draws = read_draws(path);
+    if (!draws) return kExitBadInput;
+    chains.push_back(std::move(*draws));
+  }
+  if (chains.size() == 1 && chains.front().method != "sample") return run_single(chains.front(), options);
+  if (options.psis) {
+    std::cerr << "pm: summary: --psis needs the guide's log densities: the file has no log_p__ and log_g__ columns "
+                 "(a sampler's draws are not importance-weighted)\n";
+    return kExitBadInput;
+  }
+  return run_chains(chains, options.paths, options.json);
+}
+
 }  // namespace
 
 void add_summary_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SummaryOptions>();
   CLI::App* command = app.add_subcommand("summary", "The summary table of a draws file (CmdStan CSV), like stansummary");
-  command->add_option("file", options->path, "the draws file (pm fit -o FIT.csv, or CmdStan's output)")->required();
+  command->add_option("files", options->paths,
+                      "the draws file (pm fit -o FIT.csv, or CmdStan's output); for a sampler, one file per chain")
+      ->required();
   command->add_flag("--json", options->json, "print the summary as JSON (CLI.md) instead of the table");
   command->add_flag("--psis", options->psis,
                     "reweight the summaries by Pareto-smoothed importance weights (variational files)");

@@ -87,17 +87,11 @@ const std::vector<double>& normal_scores(std::size_t count) {
   return scores;
 }
 
-// z_scale: Phi^-1((r - 3/8) / (S + 1/4)) of the ranks among all draws, ties averaged. NaN
-// stays NaN (R ranks NA apart and puts NA back).
-Chains z_scale(const Chains& x) {
-  std::vector<std::pair<double, std::size_t>> order;  // (value, position among all draws)
-  std::size_t count = 0;
-  for (const std::vector<double>& chain : x)
-    for (double value : chain) {
-      if (!std::isnan(value)) order.emplace_back(value, count);
-      ++count;
-    }
-  std::sort(order.begin(), order.end());
+using Order = std::vector<std::pair<double, std::size_t>>;  // (value, position), sorted by value
+
+// The z-scores of `count` draws from their order (NaN left out of it, and NaN in the result):
+// Phi^-1((r - 3/8) / (S + 1/4)), r the 1-based rank, ties averaged.
+std::vector<double> z_of_order(const Order& order, std::size_t count) {
   const std::vector<double>& scores = normal_scores(count);
   const boost::math::normal standard;
   const double denominator = static_cast<double>(count) - 2 * 0.375 + 1;
@@ -115,14 +109,34 @@ Chains z_scale(const Chains& x) {
     for (std::size_t k = i; k <= j; ++k) z[order[k].second] = value;
     i = j + 1;
   }
-  Chains out(x.size());
-  std::size_t next = 0;
-  for (std::size_t c = 0; c < x.size(); ++c) {
-    out[c].assign(z.begin() + static_cast<std::ptrdiff_t>(next),
-                  z.begin() + static_cast<std::ptrdiff_t>(next + x[c].size()));
-    next += x[c].size();
-  }
+  return z;
+}
+
+// Pooled values (chain after chain) back into chains of `length`.
+Chains reshape(const std::vector<double>& pooled_values, std::size_t length) {
+  Chains out(pooled_values.size() / length);
+  for (std::size_t c = 0; c < out.size(); ++c)
+    out[c].assign(pooled_values.begin() + static_cast<std::ptrdiff_t>(c * length),
+                  pooled_values.begin() + static_cast<std::ptrdiff_t>((c + 1) * length));
   return out;
+}
+
+Order order_of(const Chains& x) {
+  Order order;
+  std::size_t count = 0;
+  for (const std::vector<double>& chain : x)
+    for (double value : chain) {
+      if (!std::isnan(value)) order.emplace_back(value, count);
+      ++count;
+    }
+  std::sort(order.begin(), order.end());
+  return order;
+}
+
+// z_scale: the z-scores of the ranks among all draws (R ranks NA apart and puts NA back).
+Chains z_scale(const Chains& x) {
+  const std::size_t length = x.front().size();
+  return reshape(z_of_order(order_of(x), length * x.size()), length);
 }
 
 double mean_of(const std::vector<double>& values) {
@@ -282,6 +296,13 @@ Chains map(const Chains& x, auto&& f) {
   return out;
 }
 
+std::vector<double> values_of(const Order& order) {
+  std::vector<double> values;
+  values.reserve(order.size());
+  for (const auto& [value, position] : order) values.push_back(value);
+  return values;
+}
+
 std::vector<double> sorted_pool(const Chains& x) {
   std::vector<double> all = pooled(x);
   std::sort(all.begin(), all.end());
@@ -306,15 +327,37 @@ struct RankDiagnostics {
   double rhat = kNaN, ess_bulk = kNaN;
 };
 
-// rhat and ess_bulk share the z-scores of the split chains; `sorted` as above.
-RankDiagnostics rank_diagnostics(const Chains& x, const std::vector<double>& sorted) {
+// rhat and ess_bulk share the z-scores of the split chains. `order` is order_of(x) and
+// `sorted` its values. When no draw is dropped by the split (an even chain length, or 1)
+// the split chains are the pooled draws cut in 2M pieces, so one sort serves both z-scales:
+// the folded values |x - median| are in order when read outward from the median, a merge.
+RankDiagnostics rank_diagnostics(const Chains& x, const Order& order, const std::vector<double>& sorted) {
   RankDiagnostics out;
   if (has_nan(x)) return out;
-  const Chains z = z_scale(split_chains(x));
-  out.ess_bulk = basic_ess(z);
+  const std::size_t length = x.front().size(), count = length * x.size();
   const double median = median_of(sorted);
-  const double bulk = basic_rhat(z);
-  const double tail = basic_rhat(z_scale(split_chains(map(x, [median](double v) { return std::abs(v - median); }))));
+  Chains z, z_folded;
+  if ((length % 2 == 0 || length == 1) && std::isfinite(median)) {
+    const std::size_t split_length = length == 1 ? 1 : length / 2;
+    z = reshape(z_of_order(order, count), split_length);
+    Order folded;
+    folded.reserve(count);
+    std::size_t above = static_cast<std::size_t>(
+        std::lower_bound(sorted.begin(), sorted.end(), median) - sorted.begin());
+    std::size_t below = above;  // order[below - 1] is the next one under the median
+    auto fold = [&](std::size_t i) { return std::abs(order[i].first - median); };
+    while (below > 0 || above < count) {
+      const bool take_below = above == count || (below > 0 && fold(below - 1) <= fold(above));
+      const std::size_t i = take_below ? --below : above++;
+      folded.emplace_back(fold(i), order[i].second);
+    }
+    z_folded = reshape(z_of_order(folded, count), split_length);
+  } else {
+    z = z_scale(split_chains(x));
+    z_folded = z_scale(split_chains(map(x, [median](double v) { return std::abs(v - median); })));
+  }
+  out.ess_bulk = basic_ess(z);
+  const double bulk = basic_rhat(z), tail = basic_rhat(z_folded);
   if (!std::isnan(bulk) && !std::isnan(tail)) out.rhat = std::max(bulk, tail);  // R's max with an NA is NA
   return out;
 }
@@ -323,7 +366,9 @@ RankDiagnostics rank_diagnostics(const Chains& x, const std::vector<double>& sor
 
 double rhat(const Chains& chains) {
   require_chains(chains);
-  return has_nan(chains) ? kNaN : rank_diagnostics(chains, sorted_pool(chains)).rhat;
+  if (has_nan(chains)) return kNaN;
+  const Order order = order_of(chains);
+  return rank_diagnostics(chains, order, values_of(order)).rhat;
 }
 
 double ess_bulk(const Chains& chains) {
@@ -376,14 +421,16 @@ ChainSummary summarize_chains(const Chains& chains) {
     summary.rhat = summary.ess_bulk = summary.ess_tail = kNaN;
     return summary;
   }
-  const std::vector<double> all = pooled(chains), sorted = sorted_pool(chains);
+  const std::vector<double> all = pooled(chains);
+  const Order order = order_of(chains);
+  const std::vector<double> sorted = values_of(order);
   // As summarize_draws (draw_summary.hpp), on the one sorted copy that the diagnostics use too.
   summary.mean = mean_of(all);
   summary.sd = std::sqrt(variance_of(all, summary.mean));
   summary.q5 = quantile_type7(sorted, 0.05);
   summary.q50 = quantile_type7(sorted, 0.50);
   summary.q95 = quantile_type7(sorted, 0.95);
-  const RankDiagnostics ranks = rank_diagnostics(chains, sorted);
+  const RankDiagnostics ranks = rank_diagnostics(chains, order, sorted);
   summary.rhat = ranks.rhat;
   summary.ess_bulk = ranks.ess_bulk;
   summary.ess_tail = should_return_nan(chains) ? kNaN : tail_ess(chains, sorted);
