@@ -263,7 +263,8 @@ int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded) {
     std::cout << nuts_json(report, result).dump() << "\n";
   else
     print_nuts_report(report, result);
-  for (const std::string& warning : report.warnings) std::cerr << "pm: warning: " << warning << "\n";
+  if (options.json)  // the table shows them; under --json they go to stderr too
+    for (const std::string& warning : report.mcmc.warnings) std::cerr << "pm: warning: " << warning << "\n";
 
   if (!options.output.empty()) {
     std::vector<std::string> names = infer::kNutsSamplerColumns;

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   pm::cli::add_evidence_command(app, exit_code);
   pm::cli::add_sample_command(app, exit_code);
   pm::cli::add_summary_command(app, exit_code);
+  pm::cli::add_compare_command(app, exit_code);
   pm::cli::add_score_command(app, exit_code);
   pm::cli::add_encode_command(app, exit_code);
   try {

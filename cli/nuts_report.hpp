@@ -1,7 +1,8 @@
-// The report of `pm fit --method nuts` (fit_nuts.cpp, docs/nuts.md): per quantity the
-// summaries over every chain's kept draws (engine/infer/mcmc_diagnostics.hpp: mean, MCSE,
-// sd, quantiles, bulk and tail ESS, R-hat), the sampler's diagnostics per chain (step size,
-// divergences, transitions at the maximum depth, E-BFMI), and warnings that say what to try.
+// The report of `pm fit --method nuts` (fit_nuts.cpp, docs/nuts.md): the MCMC report that
+// `pm summary` prints for sampler files (cli/mcmc_report.hpp: per quantity mean, MCSE, sd,
+// quantiles, bulk and tail ESS, R-hat; per chain divergences, max-depth hits, E-BFMI; the
+// warnings), built from the sampler's rows, and the run's own facts beside it (step sizes,
+// gradient evaluations, the chains' warmup and sampling times).
 #pragma once
 
 #include <string>
@@ -9,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/infer/mcmc_diagnostics.hpp"
+#include "cli/mcmc_report.hpp"
 #include "engine/infer/sample_nuts.hpp"
 
 namespace pm::cli {
@@ -22,20 +23,16 @@ struct NutsRun {  // the settings the report states
 
 struct NutsReport {
   NutsRun run;
-  std::vector<std::string> names;  // lp__, then every reported quantity (no discrete columns)
-  std::vector<infer::ChainSummary> rows;
-  std::vector<double> step_sizes, e_bfmi;
-  std::vector<std::size_t> divergences, max_depth_hits;
+  McmcReport mcmc;  // lp__ and every reported quantity (not the discrete latents' columns)
+  std::vector<double> step_sizes;
   std::size_t gradient_evaluations = 0;
   double warmup_seconds = 0, sampling_seconds = 0;  // summed over chains
-  std::vector<std::string> warnings;
 };
 
 NutsReport nuts_report(const infer::NutsResult& result, const NutsRun& run);
-// The thresholds of the warnings (Vehtari et al. 2021; Stan's): R-hat above 1.01, bulk or
-// tail ESS under 100 per chain, any divergence, any transition at the maximum depth, E-BFMI
-// under 0.3.
-std::vector<std::string> nuts_warnings(const NutsReport& report);
+// mcmc_json's object with "method": "nuts", "warmup", "draws", "metric", "time_s",
+// "diagnostics" (step_size per chain, gradient_evaluations, warmup_s, sampling_s) and
+// "discrete" (p(z | x) averaged over the draws).
 nlohmann::json nuts_json(const NutsReport& report, const infer::NutsResult& result);
 void print_nuts_report(const NutsReport& report, const infer::NutsResult& result);
 

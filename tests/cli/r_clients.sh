@@ -94,6 +94,52 @@ R
 Rscript "$scratch/check.R" "$scratch/vi.csv" "$scratch/pm.tsv" > "$scratch/r.log" 2>&1 || fail "R clients: $(cat "$scratch/r.log")"
 cat "$scratch/r.log"
 
+# NUTS (docs/nuts.md): rstan's read_stan_csv loads the four per-chain sampler files, and
+# posterior's rhat, ess_bulk, ess_tail and mcse_mean on the same draws give the numbers
+# `pm fit --method nuts --json` printed (the same definitions: mcmc_diagnostics.hpp).
+cat > "$scratch/nuts.pm" <<'PM'
+latent { real mu; real<lower=0> s; }
+model { mu ~ normal(1, 2); s ~ lognormal(0, 0.5); }
+PM
+"$pm" fit "$scratch/nuts.pm" --method nuts --warmup 300 --draws 200 --json -o "$scratch/nuts.csv" \
+  > "$scratch/nuts.json" 2> "$scratch/err" || fail "pm fit --method nuts: $(head -3 "$scratch/err")"
+python3 - "$scratch/nuts.json" > "$scratch/nuts.tsv" <<'PY' || fail "pm fit --method nuts --json unreadable"
+import json, sys
+out = json.load(open(sys.argv[1]))
+for name, s in list(out["summary"].items()) + list(out["sampler_summary"].items()):
+    for key in ("mean", "rhat", "ess_bulk", "ess_tail", "mcse"):
+        print("%s:%s\t%r" % (name, key, s[key]))
+PY
+cat > "$scratch/nuts.R" <<'R'
+args <- commandArgs(trailingOnly = TRUE)
+ours <- read.delim(args[1], header = FALSE, col.names = c("key", "value"), stringsAsFactors = FALSE)
+ours <- setNames(as.numeric(ours$value), ours$key)
+files <- args[-1]
+problems <- character(0)
+expect_near <- function(what, theirs, mine, tolerance) {
+  if (!is.finite(theirs) || !is.finite(mine) || abs(theirs - mine) > tolerance * max(1, abs(mine)))
+    problems <<- c(problems, sprintf("%s: R %.17g, pm %.17g", what, theirs, mine))
+}
+suppressPackageStartupMessages({ library(rstan); library(posterior) })
+fit <- rstan::read_stan_csv(files)
+if (length(fit@sim$samples) != 4) problems <- c(problems, "rstan: not 4 chains")
+draws <- rstan::extract(fit, permuted = FALSE)  # iterations x chains x parameters
+if (dim(draws)[1] != 200) problems <- c(problems, sprintf("rstan: %d draws per chain", dim(draws)[1]))
+for (name in c("mu", "s", "lp__")) {
+  x <- draws[, , name]
+  expect_near(paste("mean", name), mean(x), ours[[paste0(name, ":mean")]], 1e-12)
+  expect_near(paste("rhat", name), posterior::rhat(x), ours[[paste0(name, ":rhat")]], 1e-9)
+  expect_near(paste("ess_bulk", name), posterior::ess_bulk(x), ours[[paste0(name, ":ess_bulk")]], 1e-9)
+  expect_near(paste("ess_tail", name), posterior::ess_tail(x), ours[[paste0(name, ":ess_tail")]], 1e-9)
+  expect_near(paste("mcse_mean", name), posterior::mcse_mean(x), ours[[paste0(name, ":mcse")]], 1e-9)
+}
+cat("rstan reads pm's sampler files; posterior reproduces pm's R-hat, ESS and MCSE\n")
+if (length(problems)) { cat(problems, sep = "\n"); quit(status = 1) }
+R
+Rscript "$scratch/nuts.R" "$scratch/nuts.tsv" "$scratch"/nuts_[1-4].csv > "$scratch/rn.log" 2>&1 ||
+  fail "R clients on NUTS files: $(cat "$scratch/rn.log")"
+cat "$scratch/rn.log"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
