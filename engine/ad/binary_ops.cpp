@@ -56,16 +56,25 @@ struct Pow {
   static auto db(const auto& a, const auto&, const auto& y) { return (a == 0.0).select(0.0, y * a.log()); }
 };
 // fmin/fmax: a NaN operand yields the other; the gradient goes to the operand returned
-// (to a on ties).
+// (to a on ties). The derivatives are exact 0 / 1 also when the other operand is infinite
+// or NaN (fmax(negative_infinity(), x) has derivative 1 in x).
 struct Fmin {
   static auto value(const auto& a, const auto& b) { return (a <= b || b != b).select(a, b); }
-  static auto da(const auto& a, const auto& b, const auto&) { return (a <= b || b != b).select(1.0, 0.0 * a); }
-  static auto db(const auto& a, const auto& b, const auto&) { return (a <= b || b != b).select(0.0, 1.0 + 0.0 * a); }
+  static auto da(const auto& a, const auto& b, const auto&) {
+    return (a <= b || b != b).select(Eigen::ArrayXd::Ones(a.size()), Eigen::ArrayXd::Zero(a.size()));
+  }
+  static auto db(const auto& a, const auto& b, const auto&) {
+    return (a <= b || b != b).select(Eigen::ArrayXd::Zero(a.size()), Eigen::ArrayXd::Ones(a.size()));
+  }
 };
 struct Fmax {
   static auto value(const auto& a, const auto& b) { return (a >= b || b != b).select(a, b); }
-  static auto da(const auto& a, const auto& b, const auto&) { return (a >= b || b != b).select(1.0, 0.0 * a); }
-  static auto db(const auto& a, const auto& b, const auto&) { return (a >= b || b != b).select(0.0, 1.0 + 0.0 * a); }
+  static auto da(const auto& a, const auto& b, const auto&) {
+    return (a >= b || b != b).select(Eigen::ArrayXd::Ones(a.size()), Eigen::ArrayXd::Zero(a.size()));
+  }
+  static auto db(const auto& a, const auto& b, const auto&) {
+    return (a >= b || b != b).select(Eigen::ArrayXd::Zero(a.size()), Eigen::ArrayXd::Ones(a.size()));
+  }
 };
 // lbeta(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b); d/da = digamma(a) - digamma(a + b).
 struct Lbeta {
@@ -85,6 +94,20 @@ struct LogSumExp {
   }
   static auto da(const auto& a, const auto&, const auto& y) { return (y == -infinity).select(0.0, (a - y).exp()); }
   static auto db(const auto&, const auto& b, const auto& y) { return (y == -infinity).select(0.0, (b - y).exp()); }
+};
+// atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2); at the origin, where the
+// angle is not differentiable, both are NaN (0 / 0).
+struct Atan2 {
+  static auto value(const auto& a, const auto& b) { return a.binaryExpr(b, [](double y, double x) { return std::atan2(y, x); }); }
+  static auto da(const auto& a, const auto& b, const auto&) { return b / (a.square() + b.square()); }
+  static auto db(const auto& a, const auto& b, const auto&) { return -a / (a.square() + b.square()); }
+};
+// fmod(a, b) = a - b trunc(a / b): d/da = 1, d/db = -trunc(a / b), the jumps (a / b an
+// integer) taking the one-sided derivative of the piece std::fmod returns there.
+struct Fmod {
+  static auto value(const auto& a, const auto& b) { return a.binaryExpr(b, [](double x, double y) { return std::fmod(x, y); }); }
+  static auto da(const auto& a, const auto&, const auto&) { return Eigen::ArrayXd::Ones(a.size()); }
+  static auto db(const auto& a, const auto& b, const auto& y) { return (y - a) / b; }
 };
 
 struct NoGradient {
@@ -183,6 +206,8 @@ Node fmin(Node a, Node b) { return record_binary<Fmin>(a, b); }
 Node fmax(Node a, Node b) { return record_binary<Fmax>(a, b); }
 Node lbeta(Node a, Node b) { return record_binary<Lbeta>(a, b); }
 Node log_sum_exp(Node a, Node b) { return record_binary<LogSumExp>(a, b); }
+Node atan2(Node y, Node x) { return record_binary<Atan2>(y, x); }
+Node fmod(Node a, Node b) { return record_binary<Fmod>(a, b); }
 Node less(Node a, Node b) { return record_binary<Less>(a, b, false); }
 Node less_equal(Node a, Node b) { return record_binary<LessEqual>(a, b, false); }
 Node greater(Node a, Node b) { return record_binary<Greater>(a, b, false); }

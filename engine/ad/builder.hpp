@@ -42,6 +42,25 @@ Node tanh(Node x);
 Node relu(Node x);
 Node elu(Node x);  // x > 0 ? x : expm1(x)
 Node Phi(Node x);  // standard normal CDF
+Node sin(Node x);
+Node cos(Node x);
+Node tan(Node x);
+Node asin(Node x);
+Node acos(Node x);
+Node atan(Node x);
+Node asinh(Node x);
+Node acosh(Node x);
+Node atanh(Node x);
+Node cbrt(Node x);
+// Piecewise constant: zero gradient everywhere (the jumps included).
+Node floor(Node x);
+Node ceil(Node x);
+Node round(Node x);  // half away from zero
+Node trunc(Node x);
+Node erf(Node x);
+Node trigamma(Node x);
+Node tgamma(Node x);
+Node inv_Phi(Node x);  // standard normal quantile
 inline Node fabs(Node x) { return abs(x); }
 inline Node sigmoid(Node x) { return inv_logit(x); }
 inline Node softplus(Node x) { return log1p_exp(x); }
@@ -56,6 +75,8 @@ Node fmin(Node a, Node b);  // a NaN operand yields the other; ties send the gra
 Node fmax(Node a, Node b);
 Node lbeta(Node a, Node b);          // lgamma(a) + lgamma(b) - lgamma(a + b)
 Node log_sum_exp(Node a, Node b);    // log(exp(a) + exp(b)), stable, -inf aware
+Node atan2(Node y, Node x);          // the angle of (x, y) in (-pi, pi]
+Node fmod(Node a, Node b);           // a - b trunc(a / b)
 // Comparisons give 1 or 0 and carry no gradient.
 Node less(Node a, Node b);
 Node less_equal(Node a, Node b);
@@ -99,6 +120,14 @@ Node diag_matrix(Node v);  // (n) -> (n,n)
 // log det(L L^T) = 2 sum_i log L_ii of a Cholesky factor L.
 Node log_determinant_cholesky(Node lower);
 
+// --- through a decomposition (decomposition_ops.cpp); event dims only ----------------------
+Node inverse(Node a);           // A^{-1}; singular: NaN
+Node determinant(Node a);       // det A
+Node log_determinant(Node a);   // log |det A| (Stan's log_determinant)
+Node solve(Node a, Node b);     // A^{-1} b for b (n) or (n, c): Stan's mdivide_left
+// Eigenvalues of a symmetric matrix (its lower triangle is read), ascending.
+Node eigenvalues_sym(Node a);
+
 // --- indexing (indexing_ops.cpp) ------------------------------------------------------------
 // x with dim `dim` fixed at `index` (0-based); the dim disappears.
 Node index(Node x, DimId dim, std::size_t index);
@@ -122,6 +151,9 @@ Node cumulative_sum(Node x, DimId dim);
 Node concatenate(Node a, Node b, DimId dim);  // along dim; other dims must agree
 Node log_softmax(Node x, DimId dim);
 Node softmax(Node x, DimId dim);
+// The values along dim sorted ascending (descending when `descending`), NaN last; the
+// gradient follows each value to its place (a permutation, piecewise; at ties either order).
+Node sort(Node x, DimId dim, bool descending);
 
 // --- factor: a distribution's log density (factor_op.cpp) ----------------------------------
 struct FactorArgument {

@@ -1,7 +1,9 @@
-// Ops along one dim that keep it: cumulative_sum, log_softmax (and softmax from it).
+// Ops along one dim that keep it: cumulative_sum, log_softmax (and softmax from it), sort.
 // Along dim d (stride s, size n), the tensor is `outer` groups of n contiguous sub-blocks of
 // s elements; each pass walks sub-blocks as Eigen segments of length s.
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <limits>
 #include <memory>
 
@@ -123,5 +125,49 @@ Node log_softmax(Node x, DimId dim) {
 }
 
 Node softmax(Node x, DimId dim) { return exp(log_softmax(x, dim)); }
+
+Node sort(Node x, DimId dim, bool descending) {
+  AlongDim a = along(x.shape(), dim, "sort");
+  Program& program = *x.program;
+  Node y = program.add_node(x.shape(), x.requires_gradient());
+  // The source position of each output element, kept for the backward pass (exact as doubles).
+  const std::size_t source = program.add_scratch(x.shape().element_count());
+  auto order = std::make_shared<std::vector<Index>>(static_cast<std::size_t>(a.size));
+  Program* p = &program;
+  const std::uint32_t ix = x.index, iy = y.index;
+  record_callback(
+      program, "sort",
+      [=](bool) {
+        const double* from = p->value_data(ix);
+        double* to = p->value_data(iy);
+        double* positions = p->scratch_data(source);
+        for (Index o = 0; o < a.outer; ++o)
+          for (Index s = 0; s < a.stride; ++s) {
+            const Index base = o * a.size * a.stride + s;
+            auto at = [&](Index k) { return from[base + k * a.stride]; };
+            std::iota(order->begin(), order->end(), Index{0});
+            // A strict weak order with NaN after every number, in either direction.
+            std::stable_sort(order->begin(), order->end(), [&](Index i, Index j) {
+              const double u = at(i), v = at(j);
+              if (std::isnan(u) || std::isnan(v)) return !std::isnan(u) && std::isnan(v);
+              return descending ? u > v : u < v;
+            });
+            for (Index k = 0; k < a.size; ++k) {
+              const Index from_index = base + (*order)[static_cast<std::size_t>(k)] * a.stride;
+              to[base + k * a.stride] = from[from_index];
+              positions[base + k * a.stride] = static_cast<double>(from_index);
+            }
+          }
+      },
+      [=]() {
+        const double* g = p->adjoint_data(iy);
+        const double* positions = p->scratch_data(source);
+        double* x_adjoint = p->adjoint_data(ix);
+        const Index total = a.outer * a.size * a.stride;
+        for (Index k = 0; k < total; ++k) x_adjoint[static_cast<Index>(positions[k])] += g[k];
+      },
+      x.requires_gradient());
+  return y;
+}
 
 }  // namespace pm::ad

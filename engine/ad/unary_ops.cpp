@@ -8,6 +8,8 @@
 #include <memory>
 
 #include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/polygamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <unsupported/Eigen/SpecialFunctions>
 
@@ -30,10 +32,20 @@ using quiet_policy = boost::math::policies::policy<
 
 double digamma_quiet(double x) { return boost::math::digamma(x, quiet_policy()); }
 double trigamma_quiet(double x) { return boost::math::trigamma(x, quiet_policy()); }
+double tetragamma_quiet(double x) { return boost::math::polygamma(2, x, quiet_policy()); }
+double tgamma_quiet(double x) { return boost::math::tgamma(x, quiet_policy()); }
+double cbrt_scalar(double x) { return std::cbrt(x); }
+double round_scalar(double x) { return std::round(x); }  // half away from zero, as Stan
+double trunc_scalar(double x) { return std::trunc(x); }
+double asinh_scalar(double x) { return std::asinh(x); }
+double acosh_scalar(double x) { return std::acosh(x); }
+double atanh_scalar(double x) { return std::atanh(x); }
 
 constexpr double inv_sqrt_two = 0.70710678118654752440;
 constexpr double inv_sqrt_two_pi = 0.39894228040143267794;
 constexpr double log_two = 0.69314718055994530942;
+constexpr double two_over_sqrt_pi = 1.12837916709551257390;
+constexpr double sqrt_two_pi = 2.50662827463100050242;
 
 // log1p(e) for e in [0, 1], vectorized (Eigen 3.4's double log1p is not): vector_math.hpp.
 using vector_math::log1p_unit_interval;
@@ -145,6 +157,87 @@ struct StandardNormalCdf {
   static auto derivative(const auto& x, const auto&) { return inv_sqrt_two_pi * (-0.5 * x.square()).exp(); }
 };
 
+// Trigonometric and hyperbolic functions. asin and acos have infinite derivatives at +-1
+// and atanh at +-1, acosh at 1: the gradient there is +-inf (outside, NaN), as the math says.
+struct Sin {
+  static auto value(const auto& x) { return x.sin(); }
+  static auto derivative(const auto& x, const auto&) { return x.cos(); }
+};
+struct Cos {
+  static auto value(const auto& x) { return x.cos(); }
+  static auto derivative(const auto& x, const auto&) { return -x.sin(); }
+};
+struct Tan {
+  static auto value(const auto& x) { return x.tan(); }
+  static auto derivative(const auto&, const auto& y) { return 1.0 + y.square(); }
+};
+struct Asin {
+  static auto value(const auto& x) { return x.asin(); }
+  static auto derivative(const auto& x, const auto&) { return (1.0 - x.square()).rsqrt(); }
+};
+struct Acos {
+  static auto value(const auto& x) { return x.acos(); }
+  static auto derivative(const auto& x, const auto&) { return -(1.0 - x.square()).rsqrt(); }
+};
+struct Atan {
+  static auto value(const auto& x) { return x.atan(); }
+  static auto derivative(const auto& x, const auto&) { return (1.0 + x.square()).inverse(); }
+};
+struct Asinh {
+  static auto value(const auto& x) { return x.unaryExpr(&asinh_scalar); }
+  static auto derivative(const auto& x, const auto&) { return (1.0 + x.square()).rsqrt(); }
+};
+struct Acosh {
+  static auto value(const auto& x) { return x.unaryExpr(&acosh_scalar); }
+  static auto derivative(const auto& x, const auto&) { return (x.square() - 1.0).rsqrt(); }
+};
+struct Atanh {
+  static auto value(const auto& x) { return x.unaryExpr(&atanh_scalar); }
+  static auto derivative(const auto& x, const auto&) { return (1.0 - x.square()).inverse(); }
+};
+// cbrt(x)' = 1 / (3 cbrt(x)^2): +inf at 0 (the cusp of a vertical tangent).
+struct Cbrt {
+  static auto value(const auto& x) { return x.unaryExpr(&cbrt_scalar); }
+  static auto derivative(const auto&, const auto& y) { return (3.0 * y.square()).inverse(); }
+};
+// Piecewise constant: the derivative is 0 everywhere, the jumps included (Stan's choice).
+struct PiecewiseConstant {
+  static auto derivative(const auto& x, const auto&) { return 0.0 * x; }
+};
+struct Floor : PiecewiseConstant {
+  static auto value(const auto& x) { return x.floor(); }
+};
+struct Ceil : PiecewiseConstant {
+  static auto value(const auto& x) { return x.ceil(); }
+};
+struct Round : PiecewiseConstant {
+  static auto value(const auto& x) { return x.unaryExpr(&round_scalar); }
+};
+struct Trunc : PiecewiseConstant {
+  static auto value(const auto& x) { return x.unaryExpr(&trunc_scalar); }
+};
+// erf(x)' = 2 / sqrt(pi) exp(-x^2).
+struct Erf {
+  static auto value(const auto& x) { return x.erf(); }
+  static auto derivative(const auto& x, const auto&) { return two_over_sqrt_pi * (-x.square()).exp(); }
+};
+// trigamma' = psi_2, the tetragamma function (Boost polygamma(2, x)).
+struct Trigamma {
+  static auto value(const auto& x) { return x.unaryExpr(&trigamma_quiet); }
+  static auto derivative(const auto& x, const auto&) { return x.unaryExpr(&tetragamma_quiet); }
+};
+// Gamma(x)' = Gamma(x) psi(x); at the poles (0, -1, ...) value and derivative are inf / NaN.
+struct Tgamma {
+  static auto value(const auto& x) { return x.unaryExpr(&tgamma_quiet); }
+  static auto derivative(const auto& x, const auto& y) { return y * x.unaryExpr(&digamma_quiet); }
+};
+// inv_Phi(p), the standard normal quantile (Eigen's ndtri, Cephes); its derivative is
+// 1 / phi(y) = sqrt(2 pi) exp(y^2 / 2): +inf at p = 0 and 1 (y = -+inf), NaN outside [0, 1].
+struct InvPhi {
+  static auto value(const auto& x) { return x.ndtri(); }
+  static auto derivative(const auto&, const auto& y) { return sqrt_two_pi * (0.5 * y.square()).exp(); }
+};
+
 template <class Function>
 class UnaryOp final : public OpBase {
  public:
@@ -201,5 +294,23 @@ Node tanh(Node x) { return record_unary<Tanh>(x); }
 Node relu(Node x) { return record_unary<Relu>(x); }
 Node elu(Node x) { return record_unary<Elu>(x); }
 Node Phi(Node x) { return record_unary<StandardNormalCdf>(x); }
+Node sin(Node x) { return record_unary<Sin>(x); }
+Node cos(Node x) { return record_unary<Cos>(x); }
+Node tan(Node x) { return record_unary<Tan>(x); }
+Node asin(Node x) { return record_unary<Asin>(x); }
+Node acos(Node x) { return record_unary<Acos>(x); }
+Node atan(Node x) { return record_unary<Atan>(x); }
+Node asinh(Node x) { return record_unary<Asinh>(x); }
+Node acosh(Node x) { return record_unary<Acosh>(x); }
+Node atanh(Node x) { return record_unary<Atanh>(x); }
+Node cbrt(Node x) { return record_unary<Cbrt>(x); }
+Node floor(Node x) { return record_unary<Floor>(x); }
+Node ceil(Node x) { return record_unary<Ceil>(x); }
+Node round(Node x) { return record_unary<Round>(x); }
+Node trunc(Node x) { return record_unary<Trunc>(x); }
+Node erf(Node x) { return record_unary<Erf>(x); }
+Node trigamma(Node x) { return record_unary<Trigamma>(x); }
+Node tgamma(Node x) { return record_unary<Tgamma>(x); }
+Node inv_Phi(Node x) { return record_unary<InvPhi>(x); }
 
 }  // namespace pm::ad

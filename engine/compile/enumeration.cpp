@@ -72,7 +72,17 @@ void intersect_distribution_support(Support& support, Lowerer& lowerer, const la
   } else if (name == "categorical" || name == "categorical_logit") {
     ad::Node weights = lowerer.lower(*prior.args.at(0), context);
     support.intersect(1, static_cast<double>(weights.shape().size_of(tensor::event(0))));
-  } else if (name == "binomial" || name == "binomial_logit") {
+  } else if (name == "ordered_logistic" || name == "ordered_probit") {
+    ad::Node cutpoints = lowerer.lower(*prior.args.at(1), context);
+    const int rank = cutpoints.shape().event_rank();
+    support.intersect(1, 1.0 + static_cast<double>(rank == 0 ? 1 : cutpoints.shape().size_of(tensor::event(0))));
+  } else if (name == "discrete_range") {
+    try {
+      support.intersect(static_cast<double>(lowerer.constant_int(*prior.args.at(0), context)),
+                        static_cast<double>(lowerer.constant_int(*prior.args.at(1), context)));
+    } catch (const LocatedError&) {  // bounds per element: the declared bounds decide
+    }
+  } else if (name == "binomial" || name == "binomial_logit" || name == "beta_binomial") {
     try {
       support.intersect(0, static_cast<double>(lowerer.constant_int(*prior.args.at(0), context)));
     } catch (const LocatedError&) {

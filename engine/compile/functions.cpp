@@ -8,30 +8,14 @@
 #include <map>
 #include <numbers>
 
-#include "engine/compile/lowering.hpp"
+#include "engine/compile/function_lowering.hpp"
 #include "stdlib/distributions/registry.hpp"
 #include "stdlib/signatures/signature.hpp"
 
 namespace pm::compile {
 namespace {
 
-using Args = std::vector<ad::Node>;
-struct Call {
-  Lowerer& lowerer;
-  const lang::Expr& expr;
-  const Args& args;
-  const LoopContext& context;
-};
-using Lowering = std::function<ad::Node(const Call&)>;
-
-tensor::DimSet event_dims(const tensor::Shape& shape) {
-  tensor::DimSet dims;
-  for (const tensor::Dim& dim : shape.dims())
-    if (dim.id.kind == tensor::DimKind::event) dims.push_back(dim.id);
-  return dims;
-}
-
-bool has_plate_dims(const tensor::Shape& shape) { return event_dims(shape).size() != shape.dims().size(); }
+using namespace functions;
 
 template <ad::Node (*F)(ad::Node)>
 Lowering unary() {
@@ -117,12 +101,6 @@ ad::Node identity(const Call& call, std::size_t n) {
   std::vector<double> values(n * n, 0.0);
   for (std::size_t k = 0; k < n; ++k) values[k + n * k] = 1.0;
   return call.lowerer.constant(tensor::Shape::matrix(n, n), values);
-}
-
-ad::Node no_plates(const Call& call, ad::Node x) {
-  if (has_plate_dims(x.shape()))
-    throw LocatedError(call.expr.range, "'" + call.expr.name + "' inside a plate is not supported by the engine yet");
-  return x;
 }
 
 // rep_matrix(v, n) of a vector: n columns v; rep_matrix(rv, m) of a row_vector: m rows rv.
@@ -218,6 +196,29 @@ ad::Node sub_range(const Call& call, ad::Node x, tensor::DimId dim, std::size_t 
                                             std::to_string(start - 1 + length) + " are out of range for size " +
                                             std::to_string(size));
   return ad::slice(x, dim, static_cast<std::size_t>(start - 1), static_cast<std::size_t>(length));
+}
+
+// append_row / append_col of the checker's forms: each operand promoted to the result's
+// rank by its type (a real to one element, a row_vector to a 1 x C matrix for append_row,
+// a vector to an R x 1 matrix for append_col), then one concatenation along rows
+// (event 0) or columns (the last event dim).
+ad::Node append(const Call& call, bool rows) {
+  auto kind = [&](std::size_t k) { return call.lowerer.type_of(*call.expr.args[k]).shape; };
+  const bool matrix_result = kind(0) == lang::ShapeKind::Matrix || kind(1) == lang::ShapeKind::Matrix ||
+                             (rows ? kind(0) == lang::ShapeKind::RowVector && kind(1) == lang::ShapeKind::RowVector
+                                   : kind(0) == lang::ShapeKind::Vector && kind(1) == lang::ShapeKind::Vector);
+  auto promoted = [&](std::size_t k) {
+    ad::Node x = call.args[k];
+    if (has_plate_dims(x.shape()) && matrix_result)
+      throw LocatedError(call.expr.range, "'" + call.expr.name + "' of matrices inside a plate is not supported by the engine yet");
+    const int rank = x.shape().event_rank();
+    if (rank == 0) return ad::reshape(x, {1});
+    if (!matrix_result || rank == 2) return x;
+    const std::size_t length = x.shape().size_of(tensor::event(0));
+    return rows ? ad::reshape(x, {1, length}) : ad::reshape(x, {length, 1});
+  };
+  ad::Node a = promoted(0), b = promoted(1);
+  return ad::concatenate(a, b, rows || !matrix_result ? tensor::event(0) : tensor::event(1));
 }
 
 // Squared distances between the points of x1 and of x2 (arrays of reals or of vectors), a
@@ -391,6 +392,12 @@ const std::map<std::string, Lowering, std::less<>>& table() {
       {"int_step", [](const Call& call) { return ad::greater(call.args[0], call.lowerer.scalar(0.0)); }},
       {"log_mix",
        [](const Call& call) {
+         // log_mix(theta, lps) = log sum_k theta_k exp(lps_k), over the value's own dims.
+         if (call.args.size() == 2) {
+           ad::Node terms = ad::add(ad::log(call.args[0]), call.args[1]);
+           tensor::DimSet dims = event_dims(terms.shape());
+           return dims.empty() ? terms : ad::log_sum_exp(terms, dims);
+         }
          return ad::log_sum_exp(ad::add(ad::log(call.args[0]), call.args[1]), ad::add(ad::log1m(call.args[0]), call.args[2]));
        }},
       {"variance", [](const Call& call) { return ad::square(standard_deviation(call)); }},
@@ -417,11 +424,18 @@ const std::map<std::string, Lowering, std::less<>>& table() {
       {"to_array_1d", [](const Call& call) { return flatten(call, call.args[0], *call.expr.args[0]); }},
       {"rep_array",
        [](const Call& call) {
-         if (call.args[0].shape().event_rank() > 0)
-           throw LocatedError(call.expr.range, "rep_array of a container is not supported by the engine yet");
+         // The array dims come first: a container's own event dims are parked on spare
+         // plates, the copies made along new event dims, and the own dims put back behind.
+         constexpr int kParked = (1 << 22) + 16;
          std::vector<std::size_t> sizes;
          for (std::size_t k = 1; k < call.args.size(); ++k) sizes.push_back(size_argument(call, k));
-         return repeat(call, sizes);
+         ad::Node x = call.args[0];
+         const int rank = x.shape().event_rank();
+         for (int r = 0; r < rank; ++r) x = ad::rename_dim(x, tensor::event(0), tensor::plate(kParked + r));  // renumbers
+         x = repeat(Call{call.lowerer, call.expr, Args{x}, call.context}, sizes);
+         for (int r = 0; r < rank; ++r)
+           x = ad::rename_dim(x, tensor::plate(kParked + r), tensor::event(static_cast<int>(sizes.size()) + r));
+         return x;
        }},
       {"identity_matrix", [](const Call& call) { return identity(call, size_argument(call, 0)); }},
       {"add_diag",
@@ -499,19 +513,8 @@ const std::map<std::string, Lowering, std::less<>>& table() {
        [](const Call& call) {
          return ad::gather(call.args[0], tensor::event(1), ad::subtract(call.args[1], call.lowerer.scalar(1.0)));
        }},
-      {"append_row",
-       [](const Call& call) {
-         if (call.args[0].shape().event_rank() != 1 || call.args[1].shape().event_rank() != 1)
-           throw LocatedError(call.expr.range, "append_row of anything but two vectors is not supported by the engine yet");
-         return ad::concatenate(call.args[0], call.args[1], tensor::event(0));
-       }},
-      {"append_col",
-       [](const Call& call) {
-         int rank = call.args[0].shape().event_rank();
-         if (rank != call.args[1].shape().event_rank() || rank < 1)
-           throw LocatedError(call.expr.range, "append_col of these values is not supported by the engine yet");
-         return ad::concatenate(call.args[0], call.args[1], tensor::event(rank - 1));
-       }},
+      {"append_row", [](const Call& call) { return append(call, true); }},
+      {"append_col", [](const Call& call) { return append(call, false); }},
 
       {"cholesky_decompose",
        [](const Call& call) {
@@ -720,6 +723,8 @@ ad::Node lower_function(Lowerer& lowerer, const lang::Expr& call, const std::vec
   }
   auto found = table().find(call.name);
   if (found != table().end()) return found->second(Call{lowerer, call, args, context});
+  auto math = math_functions().find(call.name);
+  if (math != math_functions().end()) return math->second(Call{lowerer, call, args, context});
   if (stdlib::find_distribution(call.name)) return pack_distribution(Call{lowerer, call, args, context});  // kl's
   throw LocatedError(call.name_range, "the function '" + call.name + "' is not supported by the engine yet");
 }

@@ -21,6 +21,27 @@ const PlateBinding* loop_variable_of(const lang::IndexArg& index, const LoopCont
 
 namespace {
 
+// Spare plates for gather_rows, above lowering's and functions.cpp's (1 << 22 ...).
+constexpr int kIndexPlates = (1 << 22) + 64;
+constexpr int kRestPlates = (1 << 22) + 96;
+
+// x[idx] along event 0 when x has more event dims (a matrix, an array of vectors) and idx
+// is an int array: the result's dims are idx's, then x's other dims (Stan's
+// multi-indexing), so that a following index (`ab[county, 1]`) acts on x's next dim. ad::gather
+// cannot tell the two sets of event dims apart, so both are parked on spare plates around
+// it and brought back in that order.
+ad::Node gather_rows(ad::Node x, ad::Node indices) {
+  const int index_rank = indices.shape().event_rank(), rest_rank = x.shape().event_rank() - 1;
+  for (int a = 0; a < index_rank; ++a)  // each rename of event 0 renumbers the others down
+    indices = ad::rename_dim(indices, tensor::event(0), tensor::plate(kIndexPlates + a));
+  ad::Node gathered = ad::gather(x, tensor::event(0), indices);
+  for (int r = 0; r < rest_rank; ++r) gathered = ad::rename_dim(gathered, tensor::event(0), tensor::plate(kRestPlates + r));
+  for (int a = 0; a < index_rank; ++a) gathered = ad::rename_dim(gathered, tensor::plate(kIndexPlates + a), tensor::event(a));
+  for (int r = 0; r < rest_rank; ++r)
+    gathered = ad::rename_dim(gathered, tensor::plate(kRestPlates + r), tensor::event(index_rank + r));
+  return gathered;
+}
+
 }  // namespace
 
 ad::Node Lowerer::lower_index(const lang::Expr& expr, const LoopContext& context) {
@@ -99,6 +120,11 @@ ad::Node Lowerer::lower_index(const lang::Expr& expr, const LoopContext& context
         if (indices.requires_gradient()) throw LocatedError(index.range, "an index must not depend on parameters");
         if (index_type.is_array() && position > 0)
           throw LocatedError(index.range, "multi-indexing after the first index is not supported by the engine yet");
+        if (index_type.is_array() && indices.shape().event_rank() > 0 && node.shape().event_rank() > 1) {
+          node = gather_rows(node, indices);  // ab[county, 1]: the index array beside more dims
+          position += static_cast<int>(index_type.array_sizes.size());
+          break;
+        }
         node = ad::gather(node, dim, indices);
         if (index_type.is_array()) position += static_cast<int>(index_type.array_sizes.size());
         break;

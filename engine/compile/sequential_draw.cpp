@@ -73,6 +73,7 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
       if (slice_is_empty(slice)) return;  // nothing to draw
       std::vector<ad::FactorArgument> parameters;
       for (const lang::ExprPtr& arg : statement.args) parameters.push_back({lowerer.lower(*arg, context), 0});
+      if (parameters.empty()) parameters.push_back({lowerer.scalar(0.0), 0});  // std_normal: a program for the draw
       const tensor::Shape expected = slice_shape(slice);
       ad::Node piece = ad::draw(entry->sample, parameters, expected, {}, stream, bounds);
       if (!(piece.shape() == expected))

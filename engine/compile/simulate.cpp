@@ -337,6 +337,9 @@ class SimulationBuilder {
       outcome_event.assign(static_cast<std::size_t>(outcome_rank), parameter_dimension);
     }
     ad::DrawBounds bounds = declared_bounds(symbol, data_);
+    // A distribution without parameters (std_normal): one constant gives the draw its program
+    // (its sampler reads only the element count).
+    if (parameters.empty()) parameters.push_back({lowerer_.scalar(0.0), 0});
     value.node = ad::draw(entry->sample, parameters, tensor::Shape(elements), outcome_event, &simulator_.stream_,
                           bounds, outcome_rank > 0 && !parameters_sized);
     if (array_rank > 0) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <numbers>
 
 #include "lang/check/expression_text.hpp"
 
@@ -157,6 +159,15 @@ DataValue call(const Expr& expr, const std::vector<DataValue>& args) {
     need(1);
     return reduce(expr, args[0], name);
   }
+  // The language's constants, pi() and its neighbours (Stan's names).
+  static const std::pair<const char*, double> constants[] = {
+      {"pi", std::numbers::pi},       {"e", std::numbers::e},           {"sqrt2", std::numbers::sqrt2},
+      {"log2", std::numbers::ln2},    {"log10", std::numbers::ln10},
+      {"machine_precision", std::numeric_limits<double>::epsilon()},
+  };
+  if (args.empty())
+    for (const auto& [constant_name, value] : constants)
+      if (name == constant_name) return real_scalar(value);
   if (name == "pow") {
     need(2);
     return elementwise(args[0], args[1], expr, false, [](double x, double y) { return std::pow(x, y); });

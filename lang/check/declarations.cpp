@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <numbers>
 #include <optional>
 #include <set>
 
@@ -204,6 +205,14 @@ class DefaultEvaluator {
       return scalar(name == "min" ? std::min(x, y) : std::max(x, y), args[0].is_int && args[1].is_int);
     }
     if (name == "pow" && args.size() == 2) return scalar(std::pow(args[0].values[0], args[1].values[0]), false);
+    if (args.empty()) {  // the constants, as engine/io/constant_expression.cpp folds them
+      if (name == "pi") return scalar(std::numbers::pi, false);
+      if (name == "e") return scalar(std::numbers::e, false);
+      if (name == "sqrt2") return scalar(std::numbers::sqrt2, false);
+      if (name == "log2") return scalar(std::numbers::ln2, false);
+      if (name == "log10") return scalar(std::numbers::ln10, false);
+      return std::nullopt;
+    }
     if (args.size() != 1) return std::nullopt;
     double x = args[0].values[0];
     if (name == "abs") return scalar(std::fabs(x), args[0].is_int);

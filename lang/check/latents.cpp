@@ -136,6 +136,8 @@ void Checker::check_latents() {
       continue;
     }
     if (stdlib::is_finite(dist->support)) {
+      // discrete_range's and ordered_*'s supports follow from arguments: no literal check.
+      if (dist->support == stdlib::Support::IntegerRange || dist->support == stdlib::Support::OneToCutpoints) continue;
       // Declared bounds that exclude part of the distribution's support drop that mass
       // without renormalizing, as a cut tail does: say so (`int<lower=1, upper=2> g; g ~
       // bernoulli(p)` leaves g = 1 alone, P = 1). Literal bounds only; others load with data.

@@ -30,12 +30,20 @@ void register_distributions(Registry& r) {
   r.dist("weibull", "reals y | reals alpha, reals sigma", Support::Positive, reparameterized_cdf);
   // Pixel intensities in [0, 1] (LANGUAGE.md): the cross-entropy and its normalized version
   // (Loaiza-Ganem & Cunningham 2019).
+  r.dist("std_normal", "reals y |", Support::RealLine, cdf_only);
+  r.dist("skew_normal", "reals y | reals xi, reals omega, reals alpha", Support::RealLine, plain);
+  r.dist("gumbel", "reals y | reals mu, reals beta", Support::RealLine, cdf_only);
+  r.dist("von_mises", "reals y | reals mu, reals kappa", Support::RealLine, plain);
+  r.dist("chi_square", "reals y | reals nu", Support::Positive, plain);
+  r.dist("inv_chi_square", "reals y | reals nu", Support::Positive, plain);
+  r.dist("scaled_inv_chi_square", "reals y | reals nu, reals s", Support::Positive, plain);
   r.dist("bernoulli_probs", "reals x | reals p", Support::ClosedUnitInterval, plain);
   r.dist("continuous_bernoulli", "reals x | reals p", Support::ClosedUnitInterval, plain);
 
   // ---- continuous, multivariate
   r.dist("dirichlet", "vectors theta | vectors alpha -> same", Support::Simplex, plain);
   r.dist("multi_normal", "vectors y | vectors mu, matrix Sigma -> same", Support::RealLine, reparameterized);
+  r.dist("multi_student_t", "vectors y | real nu, vectors mu, matrix Sigma -> same", Support::RealLine, plain);
   r.dist("multi_normal_cholesky", "vectors y | vectors mu, matrix L -> same", Support::RealLine, reparameterized);
   r.dist("lkj_corr_cholesky", "matrix L | real eta -> matrix[?, ?]", Support::CholeskyCorrelation, plain);
   // Gaussian linear model y ~ normal(alpha + x * beta, sigma), Stan's argument order.
@@ -52,6 +60,14 @@ void register_distributions(Registry& r) {
   r.dist("neg_binomial_2", "ints n | reals mu, reals phi", Support::NonNegativeIntegers);
   r.dist("categorical", "ints y | vector theta -> int", Support::OneToArgumentSize);
   r.dist("categorical_logit", "ints y | vector beta -> int", Support::OneToArgumentSize);
+  r.dist("neg_binomial_2_log", "ints n | reals eta, reals phi", Support::NonNegativeIntegers);
+  r.dist("beta_binomial", "ints n | ints N, reals alpha, reals beta", Support::ZeroToArgument);
+  r.dist("discrete_range", "ints y | ints lower, ints upper", Support::IntegerRange);
+  r.dist("ordered_logistic", "ints k | reals eta, vector c", Support::OneToCutpoints);
+  r.dist("ordered_probit", "ints k | reals eta, vector c", Support::OneToCutpoints);
+  // Stan's argument order: y ~ bernoulli_logit(alpha + x * beta), y ~ poisson_log(alpha + x * beta).
+  r.dist("bernoulli_logit_glm", "ints y | matrix x, reals alpha, vector beta -> array[#1] int", Support::Binary);
+  r.dist("poisson_log_glm", "ints y | matrix x, reals alpha, vector beta -> array[#1] int", Support::NonNegativeIntegers);
 }
 
 }  // namespace pm::stdlib

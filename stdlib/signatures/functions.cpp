@@ -62,6 +62,8 @@ void register_functions(Registry& r) {
   r.fn("dot_self", "vectors x -> real");
   r.fn("squared_distance", "vectors x, vectors y -> real");
   r.fn("distance", "vectors x, vectors y -> real");
+  r.fn("norm1", "vectors x -> real");
+  r.fn("norm2", "vectors x -> real");
   r.fn("rows_dot_product", "vector x, vector y -> vector[#1]");
   r.fn("rows_dot_product", "matrix x, matrix y -> vector[#1]");
   r.fn("columns_dot_product", "row_vector x, row_vector y -> row_vector[#1]");
@@ -165,6 +167,9 @@ void register_functions(Registry& r) {
   r.fn("mdivide_right_tri_low", "matrix B, matrix L -> matrix[#1, #2.2]");
   r.fn("mdivide_left", "matrix A, vector b -> vector[#1]");
   r.fn("mdivide_left", "matrix A, matrix B -> matrix[#1, #2.2]");
+  r.fn("mdivide_right", "row_vector b, matrix A -> row_vector[#2]");
+  r.fn("mdivide_right", "matrix B, matrix A -> matrix[#1, #2]");
+  r.fn("eigenvalues_sym", "matrix A -> vector[#1]");
 
   // ---- Gaussian-process covariances: k(x, x') = alpha^2 exp(-|x - x'|^2 / (2 rho^2))
   for (auto name : {"gp_exp_quad_cov", "cov_exp_quad"}) {

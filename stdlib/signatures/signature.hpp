@@ -81,6 +81,8 @@ enum class Support {
   ZeroToArgument,      // {0, ..., argument 1}: binomial, binomial_logit
   OneToArgumentSize,   // {1, ..., size of argument 1}: categorical, categorical_logit
   NonNegativeIntegers, // {0, 1, 2, ...}: poisson, poisson_log, neg_binomial_2
+  IntegerRange,        // {argument 1, ..., argument 2}: discrete_range
+  OneToCutpoints,      // {1, ..., size of argument 2 + 1}: ordered_logistic, ordered_probit
 };
 
 bool is_discrete(Support support);

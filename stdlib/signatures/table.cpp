@@ -91,7 +91,9 @@ bool is_discrete(Support support) {
     case Support::Binary:
     case Support::ZeroToArgument:
     case Support::OneToArgumentSize:
-    case Support::NonNegativeIntegers: return true;
+    case Support::NonNegativeIntegers:
+    case Support::IntegerRange:
+    case Support::OneToCutpoints: return true;
     default: return false;
   }
 }
@@ -111,6 +113,8 @@ std::string describe(Support support) {
     case Support::ZeroToArgument: return "{0, ..., N}";
     case Support::OneToArgumentSize: return "{1, ..., K}";
     case Support::NonNegativeIntegers: return "{0, 1, 2, ...}";
+    case Support::IntegerRange: return "{lower, ..., upper}";
+    case Support::OneToCutpoints: return "{1, ..., K}";
   }
   return "?";
 }

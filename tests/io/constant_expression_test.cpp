@@ -116,3 +116,19 @@ TEST_CASE("array defaults load in the declared layout") {
 
 }  // namespace
 }  // namespace pm::io::testing
+
+namespace pm::io::testing {
+namespace {
+
+TEST_CASE("the language's constants fold in data expressions: pi(), e(), sqrt2(), log2(), log10()") {
+  CHECK(evaluate("pi()").scalar() == doctest::Approx(3.14159265358979323846).epsilon(1e-16));
+  CHECK_FALSE(evaluate("pi()").is_int());
+  CHECK(evaluate("2 * pi()").scalar() == doctest::Approx(6.28318530717958647692).epsilon(1e-16));
+  CHECK(evaluate("e()").scalar() == doctest::Approx(std::exp(1.0)).epsilon(1e-16));
+  CHECK(evaluate("sqrt2()").scalar() == doctest::Approx(std::sqrt(2.0)).epsilon(1e-16));
+  CHECK(evaluate("log2()").scalar() == doctest::Approx(std::log(2.0)).epsilon(1e-16));
+  CHECK(evaluate("log10()").scalar() == doctest::Approx(std::log(10.0)).epsilon(1e-16));
+}
+
+}  // namespace
+}  // namespace pm::io::testing

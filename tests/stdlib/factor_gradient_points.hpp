@@ -82,6 +82,12 @@ inline ArgumentRecipe simplex() {
           [](Program&, const std::vector<Node>& u, const Shape&) { return ad::softmax(u[0], tensor::event(0)); }};
 }
 
+// Increasing cutpoints: cumulative sums of exp(u), shifted to straddle 0.
+inline ArgumentRecipe ordered_vector() {
+  return {{dimension}, {{dimension}},
+          [](Program&, const std::vector<Node>& u, const Shape&) { return ad::cumulative_sum(ad::exp(u[0]), tensor::event(0)) - 2.0; }};
+}
+
 // --- matrix recipes ------------------------------------------------------------------------
 // A constant K x K matrix (column-major, as the kernels read it) with entry(r, c).
 inline Node matrix_constant(Program& p, double (*entry)(std::size_t, std::size_t)) {
@@ -165,6 +171,23 @@ inline const std::map<std::string_view, Recipe>& recipes() {
       {"multi_normal_cholesky", {real_vector(), real_vector(), cholesky_factor()}},
       {"lkj_corr_cholesky", {correlation_cholesky_factor(), positive()}},
       {"normal_id_glm", {real_line(), real_vector(), real_line(), real_vector(), positive()}},
+      {"multi_student_t", {real_vector(), positive(), real_vector(), covariance()}},
+      {"std_normal", {real_line()}},
+      {"skew_normal", {real_line(), real_line(), positive(), real_line()}},
+      {"gumbel", {real_line(), real_line(), positive()}},
+      {"von_mises", {real_line(), real_line(), positive()}},
+      {"chi_square", {positive(), positive()}},
+      {"inv_chi_square", {positive(), positive()}},
+      {"scaled_inv_chi_square", {positive(), positive(), positive()}},
+      {"neg_binomial_2_log", {integers({0, 1, 3, 7}), real_line(), positive()}},
+      {"beta_binomial", {integers({2, 0, 3, 3}), integers({5, 10, 3, 8}), positive(), positive()}},
+      // y = 2 lies in every range, so the shared layouts stay inside the support.
+      {"discrete_range", {integers({2, 1, 3, 2}), integers({0, 1, 2, 1}), integers({5, 4, 3, 2})}},
+      // Four categories from three cutpoints; every category's edge cases (1 and K) included.
+      {"ordered_logistic", {integers({1, 4, 2, 3}), real_line(), ordered_vector()}},
+      {"ordered_probit", {integers({1, 4, 2, 3}), real_line(), ordered_vector()}},
+      {"bernoulli_logit_glm", {integers({0, 1, 1, 0}), real_vector(), real_line(), real_vector()}},
+      {"poisson_log_glm", {integers({0, 1, 3, 7}), real_vector(), real_line(), real_vector()}},
   };
   return table;
 }
