@@ -128,10 +128,18 @@ std::vector<std::string> mcmc_warnings(const McmcReport& report) {
                                    "the estimates are noisy; run longer chains or reparameterize the model",
                                    ess_limit, kEssPerChainLimit, low_ess.size(),
                                    plural(report.names.size(), "quantity", "quantities"), lowest_ess_name, lowest_ess));
-  if (!undefined.empty())
+  if (!undefined.empty() && report.draws_per_chain < 6)
     warnings.push_back(fmt::format("R-hat or ESS undefined for {}: {} draws per chain are too few (ESS needs 6, R-hat 4); "
                                    "run longer chains",
                                    plural(undefined.size(), "quantity", "quantities"), report.draws_per_chain));
+  else if (!undefined.empty())
+    // Long enough chains: what is undefined is a tail ESS (or R-hat) of a quantity whose 5% or
+    // 95% quantile is its minimum or maximum, a discrete quantity with few values (a summed-out
+    // latent's per-draw value) or one that sits on a bound, so its tail indicator is constant.
+    warnings.push_back(fmt::format("R-hat or ESS undefined for {} (e.g. {}): each takes few distinct values, so its "
+                                   "5% or 95% tail indicator is constant (a discrete quantity, or one on a bound); "
+                                   "read its posterior from its values' frequencies",
+                                   plural(undefined.size(), "quantity", "quantities"), undefined.front()));
   const double transitions = static_cast<double>(report.draws_per_chain * report.chain_count);
   if (long divergences = total(report.chains, &McmcChainDiagnostics::divergences); divergences > 0)
     warnings.push_back(fmt::format(
