@@ -64,10 +64,12 @@ std::vector<std::string> mcmc_warnings(const McmcReport& report);
 // quantities are cut (mcmc_json holds every one).
 void print_mcmc_table(const McmcReport& report);
 
-// {"summary": {name: {mean, mcse, sd, q5, q50, q95, mcse_sd, ess_bulk, ess_tail, rhat}}
-//  (names ending in "__" under "sampler_summary" instead), "chains", "draws_per_chain",
-//  "sampler": {"max_depth", "divergent": [per chain], "divergent_total", "treedepth_hits",
-//  "treedepth_hits_total", "e_bfmi": [per chain]}, "warnings": [...]}; NaN is null.
+// {"summary": {name: {mean, mcse, sd, q5, q50, q95, mcse_sd, ess_bulk, ess_tail, rhat,
+//  nonfinite}} (names ending in "__" under "sampler_summary" instead), "chains",
+//  "draws_per_chain", "sampler": {"max_depth", "divergent": [per chain], "divergent_total",
+//  "treedepth_hits", "treedepth_hits_total", "e_bfmi": [per chain], "e_bfmi_limit"},
+//  "thresholds": {"rhat", "ess_per_chain"}, "warnings": [...]}; NaN and absent counts are null.
+// The caller adds its own keys (pm summary: method, files, draws, warmup_rows_dropped).
 nlohmann::json mcmc_json(const McmcReport& report);
 
 }  // namespace pm::cli

@@ -2,7 +2,8 @@
 # End-to-end tests of `pm summary fit_1.csv fit_2.csv ...` on a sampler's output (CmdStan's
 # sampler CSV, one file per chain; docs/output.md "Sampler output"): the stansummary-like
 # table with ess_bulk, ess_tail and rhat, the sampler diagnostics (divergences, max tree
-# depth, E-BFMI) and their warnings, warmup rows written with save_warmup left out, and exit 2
+# depth, E-BFMI) and their warnings, warmup rows written with save_warmup left out (by
+# `pm sample --from` too), and exit 2
 # when the chains do not agree. The files are made here with fixed numbers: a Park-Miller LCG
 # in awk (exact in doubles), AR(1) draws of Irwin-Hall normals. When R's posterior package is
 # installed, its rhat / ess_bulk / ess_tail / mcse_mean of the same files are compared with
@@ -144,6 +145,18 @@ PY
 "$pm" summary "$scratch/warm_1.csv" > "$scratch/warm.txt" 2> /dev/null
 grep -q "^method: sample; 1 chain of 300 draws (300 in all); 5 warmup rows dropped per chain$" "$scratch/warm.txt" \
   || fail "one save_warmup chain: $(head -1 "$scratch/warm.txt")"
+
+# pm sample --from reads the same draws: the warmup rows (p = 0.00x) are never used, and
+# there are 2 draws, not 5.
+source_dir="$2"
+printf '# method = sample\n#   num_warmup = 3\n#   save_warmup = 1\nlp__,accept_stat__,divergent__,p\n-1,1,0,0.001\n-1,1,0,0.002\n-1,1,0,0.003\n# Adaptation terminated\n-1,1,0,0.9\n-1,1,0,0.8\n' \
+  > "$scratch/coin_warm.csv"
+"$pm" sample "$source_dir/examples/coin.pm" -d "$source_dir/examples/coin.json" --from "$scratch/coin_warm.csv" -n 2 --json \
+  > "$scratch/ppc.json" 2> "$scratch/err" || fail "sample --from a save_warmup file: $(head -3 "$scratch/err")"
+json_check "$scratch/ppc.json" 'assert sorted(t["p"] for t in out["truth"]) == [0.8, 0.9], out["truth"]'
+"$pm" sample "$source_dir/examples/coin.pm" -d "$source_dir/examples/coin.json" --from "$scratch/coin_warm.csv" -n 3 \
+  > /dev/null 2> "$scratch/err"
+[ $? -eq 2 ] || fail "sample --from: 3 draws asked of a file with 2 after warmup should exit 2"
 
 # Exit 2, naming the file: other columns, other lengths, a file that is not a sampler's.
 chain "$scratch/other_2.csv" 102 second=tau
