@@ -58,6 +58,26 @@ TEST_CASE("sqrt of an underflowed exp (mcycle_gp's spectral density): gradient 0
   CHECK(ordinary.gradient[1] == doctest::Approx(f / 2.0));
 }
 
+TEST_CASE("sqrt of a product that underflowed beside a nonzero factor: a tiny gradient, not inf") {
+  // f(c, x) = sqrt(c * exp(x)), c = 1e-10, x = -740: exp(x) = 4.2e-322 (subnormal), c * exp(x)
+  // rounds to 0. With sqrt's derivative infinite at 0, d/dc = inf * exp(x) = inf; taken at the
+  // smallest positive double (2.2e161) it is 9e-161, where the exact sqrt(exp(x) / c) / 2 is
+  // 1e-156: both nothing beside the other terms of a log density.
+  Evaluation e = evaluate({1e-10, -740.0}, [](Program& p) {
+    Node c = p.parameter(Shape::scalar());
+    Node x = p.parameter(Shape::scalar());
+    return ad::sqrt(c * ad::exp(x));
+  });
+  CHECK(e.value == 0.0);
+  for (double g : e.gradient) {
+    CHECK(std::isfinite(g));
+    CHECK(std::abs(g) < 1e-150);
+  }
+  // sqrt's ordinary derivative is untouched above the smallest positive argument.
+  Evaluation small = evaluate({1e-300}, [](Program& p) { return ad::sqrt(p.parameter(Shape::scalar())); });
+  CHECK(small.gradient[0] == doctest::Approx(0.5e150));
+}
+
 TEST_CASE("sqrt at 0 behind a zero adjoint: 0") {
   // f(x, w) = w * sqrt(x) at x = 0, w = 0: d/dx = w / (2 sqrt(x)) = 0 x inf, taken as 0;
   // d/dw = sqrt(0) = 0.
