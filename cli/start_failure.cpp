@@ -2,6 +2,7 @@
 // shared by every method of `pm fit` (map, mle, vi, --batch) and whatever else draws starts:
 // located at the statement that made the FIRST start non-finite, with the values it was
 // computed from, how many starts were tried, and what to try next.
+#include <cmath>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,6 +13,11 @@ namespace pm::cli {
 
 bool init_file_given(const FitOptions& options) { return !options.init.empty() && options.init != "0"; }
 double init_radius(const FitOptions& options) { return options.init == "0" ? 0.0 : options.init_radius; }
+
+namespace {
+// "nan" whatever the sign bit of the NaN (fmt prints "-nan" for log of a negative number).
+std::string number_text(double value) { return std::isnan(value) ? "nan" : fmt::format("{}", value); }
+}  // namespace
 
 std::string start_failure_text(const infer::StartFailure& failure, std::uint64_t seed) {
   std::string where;
@@ -28,10 +34,11 @@ std::string start_failure_text(const infer::StartFailure& failure, std::uint64_t
                        failure.coordinate.empty() ? "" : " (in " + failure.coordinate + ")", where,
                        failure.log_density);
   else
-    what = fmt::format("the log density is not finite {}; at the first it is {}", where, failure.log_density);
+    what = fmt::format("the log density is not finite {}; at the first it is {}", where, number_text(failure.log_density));
   if (failure.statement)
     what += fmt::format("; this statement's {} {}{}",
-                        failure.gradient ? "term has a non-finite gradient: its value is" : "term is", failure.term_value,
+                        failure.gradient ? "term has a non-finite gradient: its value is" : "term is",
+                        number_text(failure.term_value),
                         failure.values.empty() ? "" : " (" + failure.values + ")");
   else
     what += failure.gradient ? " (the gradient of a log-Jacobian of a constrained variable)"

@@ -162,5 +162,55 @@ no_internal_error "$scratch/err" "kink"
 grep -q "gradient" "$scratch/err" && grep -q "kink.pm:6:" "$scratch/err" ||
   fail "kink: the gradient and its statement not named: $(cat "$scratch/err")"
 
+# Numerical failures after a finite start, each worded and located, exit 1, never
+# "internal error". VI: the center is finite (|x| < 0.01 with --init-radius 0.005) but nearly
+# every draw of the guide (sd 1) is not: 11 non-finite draws in a row.
+cat > "$scratch/narrow.pm" <<'PM'
+latent {
+  real x;
+}
+model {
+  target += log(0.01 - fabs(x));
+}
+PM
+"$pm" fit "$scratch/narrow.pm" --init-radius 0.005 > /dev/null 2> "$scratch/err"
+code=$?
+[ $code -eq 1 ] || fail "vi non-finite draws: exit $code: $(cat "$scratch/err")"
+no_internal_error "$scratch/err" "vi non-finite draws"
+grep -q "narrow.pm:5:3: error: variational inference failed: the objective was not finite at 11 draws in a row" "$scratch/err" ||
+  fail "vi non-finite draws: message: $(cat "$scratch/err")"
+# VI: a step size that overflows the parameters: diverged.
+"$pm" fit "$examples/coin.pm" -d "$examples/coin.json" --lr 1e307 > /dev/null 2> "$scratch/err"
+code=$?
+[ $code -eq 1 ] || fail "vi overflow: exit $code: $(cat "$scratch/err")"
+no_internal_error "$scratch/err" "vi overflow"
+grep -q "variational inference failed" "$scratch/err" || fail "vi overflow: message: $(cat "$scratch/err")"
+# --batch: the first batch is finite, a later one is not (log(y - 1) of y = 0.5): the step is named.
+cat > "$scratch/late.pm" <<'PM'
+data {
+  int N;
+  vector[N] y;
+}
+latent {
+  vector[N] z;
+}
+model {
+  z ~ normal(0, 1);
+  y ~ normal(z, 1);
+  target += sum(log(y - 1));
+}
+guide {
+  param real<lower=0> s;
+  z ~ normal(y, s);
+}
+PM
+echo '{"N": 4, "y": [2.0, 3.0, 0.5, 0.2]}' > "$scratch/late.json"
+"$pm" fit "$scratch/late.pm" -d "$scratch/late.json" --batch 2 --epochs 3 > /dev/null 2> "$scratch/err"
+code=$?
+[ $code -eq 1 ] || fail "--batch late failure: exit $code: $(cat "$scratch/err")"
+no_internal_error "$scratch/err" "--batch late failure"
+grep -q "late.pm:11:3: error: minibatch training failed: the ELBO of a batch was not finite" "$scratch/err" ||
+  fail "--batch late failure: message: $(cat "$scratch/err")"
+
 [ $failures -eq 0 ] || { echo "$failures failure(s)" >&2; exit 1; }
 echo "init: all tests passed"
