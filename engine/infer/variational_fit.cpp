@@ -244,7 +244,7 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
     }
     return std::numeric_limits<double>::quiet_NaN();
   };
-  const bool user_start = options.init.size() == start.size() || options.init_radius == 0;
+  const bool user_start = options.init.size() == start.size();
   const std::uint64_t optimizer_seed = root.split(1).next_bits();
   bool unbounded = false;
   std::optional<std::vector<double>> laplace = user_start ? std::nullopt : laplace_start(model, start, unbounded);
