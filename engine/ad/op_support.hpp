@@ -68,8 +68,12 @@ void accumulate_masked(double* adjoint, std::size_t stride, Index n, const Upstr
     t = g.segment(start, m) * derivative.segment(start, m);
     double total = t.sum();
     if (!std::isfinite(total)) {
+      // Only a non-finite product can be 0 x inf (or also_zero's NaN), and the derivative is
+      // re-evaluated only there: an enumerated HMM has -inf in most chunks.
       for (Index i = 0; i < m; ++i)
-        if (g.coeff(start + i) == 0.0 || derivative.coeff(start + i) == 0.0 || also_zero(start + i)) t[i] = 0.0;
+        if (!std::isfinite(t[i]) &&
+            (g.coeff(start + i) == 0.0 || derivative.coeff(start + i) == 0.0 || also_zero(start + i)))
+          t[i] = 0.0;
       total = t.sum();
     }
     if (stride != 0)
