@@ -191,7 +191,9 @@ def fit_over_seeds(args, model, posterior_dir, guide, reference):
             continue
         scored = score(fit.get("summary", {}), reference)
         runs.append({**scored, "wall_s": fit["wall_s"], "time_s": fit.get("time_s"),
-                     "khat": fit.get("khat"), "converged": fit.get("converged"),
+                     # pm's --json gives a k-hat that could not be fitted as the string "inf".
+                     "khat": float(fit["khat"]) if isinstance(fit.get("khat"), str) else fit.get("khat"),
+                     "converged": fit.get("converged"),
                      "iterations": fit.get("iterations"), "seed": seed,
                      "learning_rate": fit.get("learning_rate"), "elbo": fit.get("elbo")})
     ok = [r for r in runs if "error" not in r]

@@ -216,7 +216,8 @@ int run_fit(const FitOptions& options) {
   infer::OptimizeOptions optimize_options;
   optimize_options.lbfgs.max_iterations = options.iterations;
   optimize_options.starts = options.starts;
-  if (!options.init.empty()) {
+  optimize_options.init_radius = init_radius(options);
+  if (init_file_given(options)) {
     std::optional<nlohmann::json> saved = read_json_file(options.init);
     if (!saved) return kExitBadInput;
     std::string error;
@@ -255,16 +256,7 @@ int run_fit(const FitOptions& options) {
   if (show_progress) std::cerr << "\r" << std::string(60, ' ') << "\r";
 
   if (result.failure) {
-    std::string message = fmt::format("the log density is {} at every starting point tried ({} attempts, seed {})",
-                                      result.failure->log_density, result.failure->attempts, options.seed);
-    if (result.failure->statement) {
-      lang::Diagnostic diagnostic{lang::Severity::Error, result.failure->statement->range,
-                                  message + fmt::format("; this statement's term is {}{}", result.failure->term_value,
-                                                        result.failure->values.empty() ? "" : " (" + result.failure->values + ")")};
-      std::cerr << lang::render(*loaded->file, diagnostic);
-    } else {
-      std::cerr << "pm: " << message << " (in the log-Jacobian of a constrained variable)\n";
-    }
+    print_start_failure(*loaded, *result.failure, "fit", options.seed);
     return kExitInferenceFailed;
   }
   if (result.unbounded_starts > 0) {
@@ -354,8 +346,10 @@ void add_fit_command(CLI::App& app, int& exit_code) {
                       "per-element posterior probabilities of each discrete latent, CSV: latent,element,p_1,...");
   command->add_option("--save-params", options->save_params, "write the estimates as JSON, keyed by name");
   CLI::Option* epochs = command->get_option("--epochs");
-  command->callback([options, epochs, &exit_code] {
+  CLI::Option* starts = command->get_option("--starts");
+  command->callback([options, epochs, starts, &exit_code] {
     options->epochs_given = epochs->count() > 0;
+    options->starts_given = starts->count() > 0;
     exit_code = run_fit(*options);
   });
 }

@@ -18,6 +18,7 @@
 #include "engine/compile/simulate.hpp"
 #include "engine/compile/variational.hpp"
 #include "engine/infer/draw_summary.hpp"
+#include "engine/infer/initialize.hpp"
 #include "engine/infer/variational_fit.hpp"
 
 namespace pm::cli {
@@ -30,8 +31,10 @@ struct FitOptions {
   std::uint64_t seed = 1;
   std::size_t iterations = 10000;
   std::size_t starts = 4;
+  bool starts_given = false;  // --starts on the command line (map and mle only)
   bool json = false;
-  std::string output, save_params, init, discrete_out;
+  std::string output, save_params, init, discrete_out;  // init "0": the origin (Stan's init=0)
+  double init_radius = 2;  // --init-radius R: starts uniform(-R, R) on the unconstrained scale
   bool quiet = false;
   std::size_t threads = 1;  // --threads: accepted, one thread (common.hpp add_threads_option)
   // vi
@@ -59,9 +62,21 @@ struct FitOptions {
   bool warmup_given = false;  // nuts options given without --method nuts are refused
 };
 
+// --init and --init-radius (CLI.md): whether --init names a file (not "0", the origin), and the
+// radius starts are drawn from (0 with --init 0).
+bool init_file_given(const FitOptions& options);
+double init_radius(const FitOptions& options);
+// The message of every method whose starting points were all non-finite (initialize.hpp),
+// located at the statement that made the first start non-finite, with what to try next.
+// `command` prefixes the unlocated lines ("fit").
+std::string start_failure_text(const infer::StartFailure& failure, std::uint64_t seed);
+std::string start_failure_advice(const infer::StartFailure& failure);
+void print_start_failure(const LoadedModel& loaded, const infer::StartFailure& failure, std::string_view command,
+                         std::uint64_t seed);
+
 // The options that shape a variational fit, shared by `pm fit` and `pm evidence` (which fits
 // a guide first when it has no --params): --objective, --lr, --grad-samples, --tol-rel-obj,
-// --eval-elbo, --init, --quiet, --threads, each checked as it is parsed.
+// --eval-elbo, --init, --init-radius, --quiet, --threads, each checked as it is parsed.
 void add_variational_fit_options(CLI::App* command, FitOptions& options);
 // Those options as the optimizer's settings for `model` (reading --init): nullopt after
 // printing why (an unknown objective, an unreadable --init). `command` prefixes messages.

@@ -103,7 +103,7 @@ std::optional<DatumKhats> per_datum_khat(const LoadedModel& loaded, const io::Da
     model->model.feed->load_rows(program, data, plate, row);
     random::Stream stream = root.split(n);
     const std::vector<double> ratios = infer::datum_log_weights(*model, draws, stream);
-    if (std::any_of(ratios.begin(), ratios.end(), [](double r) { return std::isnan(r); })) return std::nullopt;
+    if (!infer::psis_refusal(ratios).empty()) return std::nullopt;
     const double khat = infer::pareto_smoothed_importance_sampling(ratios).khat;
     result.khat.push_back(std::isfinite(khat) ? khat : std::numeric_limits<double>::infinity());
   }
@@ -120,6 +120,10 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
   std::optional<compile::GuideFamily> family = compile::parse_guide_family(options.guide);
   if (!family) {
     std::cerr << "pm: fit: --guide must be meanfield, fullrank or map\n";
+    return kExitBadInput;
+  }
+  if (options.starts_given) {
+    std::cerr << "pm: fit: --starts K is for --method map and mle (L-BFGS from K starts); --batch trains from one start\n";
     return kExitBadInput;
   }
   if (options.objective != "elbo") {
@@ -184,7 +188,8 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
   train_options.epochs = options.epochs;
   train_options.learning_rate = std::isnan(options.learning_rate) ? 1e-3 : options.learning_rate;
   train_options.grad_samples = options.grad_samples;
-  if (!options.init.empty()) {
+  train_options.init_radius = init_radius(options);
+  if (init_file_given(options)) {
     std::optional<std::vector<double>> init = initial_variational_parameters(options, *model);
     if (!init) return kExitBadInput;
     train_options.init = std::move(*init);
@@ -205,6 +210,10 @@ int run_fit_minibatch(const FitOptions& options, const LoadedModel& loaded) {
   const auto begin = std::chrono::steady_clock::now();
   infer::MinibatchResult result =
       infer::train_minibatch(*model, *data, *plate, test ? &*test : nullptr, train_options, options.seed, on_epoch);
+  if (result.start_failure) {
+    print_start_failure(loaded, *result.start_failure, "fit", options.seed);
+    return kExitInferenceFailed;
+  }
   if (result.failed) {
     if (result.failed_statement) {
       lang::Diagnostic diagnostic{lang::Severity::Error, result.failed_statement->range,

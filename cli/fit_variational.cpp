@@ -57,14 +57,16 @@ Reported summarize(const compile::VariationalModel& model, const infer::Variatio
   Reported reported;
   std::vector<double> log_ratios(fit.draw_count);
   for (std::size_t s = 0; s < fit.draw_count; ++s) log_ratios[s] = fit.log_p[s] - fit.log_g[s];
-  const bool finite = std::all_of(log_ratios.begin(), log_ratios.end(), [](double r) { return !std::isnan(r); });
+  const std::string refusal = infer::psis_refusal(log_ratios);
   if (model.noise_size == 0)
     reported.psis_missing = "not applicable (the guide is a point mass: there are no draws to weight)";
   else if (fit.draw_count < kMinPsisDraws)
     reported.psis_missing = fmt::format("not available (fewer than {} draws: --draws)", kMinPsisDraws);
-  else if (finite) {
+  else if (refusal.empty()) {
     reported.psis = infer::pareto_smoothed_importance_sampling(log_ratios);
     reported.psis_available = true;
+  } else {
+    reported.psis_missing = "not available (" + refusal + ")";
   }
   const std::size_t columns = fit.names.size();
   std::vector<double> column(fit.draw_count);
@@ -107,14 +109,29 @@ void hide_amortized_locals(const lang::CheckedProgram& checked, const io::DataSe
     }
 }
 
+// The verdict of a k-hat. An infinite one: too few distinct finite ratios to fit a tail, which
+// happens when the guide puts its draws where the posterior has (almost) none: worse than "bad".
+std::string khat_verdict_label(double khat) {
+  if (!std::isfinite(khat))
+    return "very bad: no tail could be fitted (the guide's draws miss the posterior); do not trust the estimates";
+  return std::string(infer::khat_verdict_text(infer::khat_verdict(khat)));
+}
+
+// k-hat as the table and --json show it, the same value in both: two decimals, or "inf".
+std::string khat_value_text(double khat) { return std::isfinite(khat) ? fmt::format("{:.2f}", khat) : "inf"; }
+
 std::string khat_text(const Reported& reported) {
   if (!reported.psis_available) return reported.psis_missing;
-  // An infinite k-hat: too few distinct finite ratios to fit a tail, which happens when the
-  // guide puts its draws where the posterior has (almost) none: as bad as it gets.
-  if (!std::isfinite(reported.psis.khat))
-    return fmt::format("inf ({})", infer::khat_verdict_text(infer::KhatVerdict::Bad));
-  return fmt::format("{:.2f} ({})", reported.psis.khat,
-                     infer::khat_verdict_text(infer::khat_verdict(reported.psis.khat)));
+  return fmt::format("{} ({})", khat_value_text(reported.psis.khat), khat_verdict_label(reported.psis.khat));
+}
+
+// What to try when k-hat is bad: never what is already in use (issue 13, "Advice that fits").
+std::string khat_advice(const FitOptions& options, const compile::VariationalModel& model) {
+  std::string advice = "--method nuts (MCMC, no guide)";
+  if (model.automatic_size > 0 && model.family == compile::GuideFamily::meanfield) advice += ", --guide fullrank";
+  if (model.guide_draws.empty()) advice += ", a guide block";
+  if (!options.psis) advice += ", or --psis to reweight the draws";
+  return advice;
 }
 
 void print_table(const FitOptions& options, const compile::VariationalModel& model,
@@ -173,11 +190,13 @@ nlohmann::json result_json(const FitOptions& options, const compile::Variational
           {"elbo_se", number(fit.elbo_se)},
           {"reconstruction", number(fit.reconstruction)},
           {"kl", number(fit.kl)},
-          {"khat", reported.psis_available ? number(reported.psis.khat) : nlohmann::json(nullptr)},
-          {"khat_verdict", !reported.psis_available ? nlohmann::json(reported.psis_missing)
-                           : std::isfinite(reported.psis.khat)
-                               ? nlohmann::json(std::string(infer::khat_verdict_text(infer::khat_verdict(reported.psis.khat))))
-                               : nlohmann::json(std::string(infer::khat_verdict_text(infer::KhatVerdict::Bad)))},
+          // The table's value: a number, or the string "inf" (never null for a fitted k-hat);
+          // null only when there is none (khat_verdict says why).
+          {"khat", !reported.psis_available              ? nlohmann::json(nullptr)
+                   : std::isfinite(reported.psis.khat) ? nlohmann::json(reported.psis.khat)
+                                                       : nlohmann::json("inf")},
+          {"khat_verdict", reported.psis_available ? nlohmann::json(khat_verdict_label(reported.psis.khat))
+                                                   : nlohmann::json(reported.psis_missing)},
           {"khat_median", reported.per_datum ? number(reported.per_datum->median) : nlohmann::json(nullptr)},
           {"khat_max", reported.per_datum ? number(reported.per_datum->largest) : nlohmann::json(nullptr)},
           {"laplace_start", fit.laplace_start},
@@ -226,77 +245,6 @@ std::string draws_csv(const FitOptions& options, const compile::VariationalModel
   }
   return io::format_draws_csv(io::variational_draws_file(settings, names, mean, rows, fit.log_p, fit.log_g));
 }
-
-}  // namespace
-
-nlohmann::json saved_variational_params(const compile::VariationalModel& model, std::span<const double> center,
-                                        std::span<const double> parameters) {
-  const std::size_t slot_elements = model.model.constrained_names().size();
-  nlohmann::json saved = infer::params_to_json(model.model, std::vector<double>(center.begin(), center.begin() + static_cast<std::ptrdiff_t>(slot_elements)));
-  nlohmann::json guide = nlohmann::json::object();
-  const std::vector<std::string> names = model.parameter_names();
-  for (std::size_t k = 0; k < names.size(); ++k) guide[names[k]] = parameters[k];
-  saved["__guide__"] = {{"family", compile::to_string(model.family)}, {"parameters", guide}};
-  return saved;
-}
-
-std::optional<std::vector<double>> initial_variational_parameters(const FitOptions& options,
-                                                                  const compile::VariationalModel& model) {
-  std::optional<nlohmann::json> file = read_json_file(options.init);
-  if (!file) return std::nullopt;
-  const nlohmann::json& saved = *file;
-  std::vector<double> init(model.dimension(), std::numeric_limits<double>::quiet_NaN());
-  if (saved.contains("__guide__") && saved["__guide__"].contains("parameters") &&
-      saved["__guide__"].value("family", "") == compile::to_string(model.family)) {
-    const nlohmann::json& guide = saved["__guide__"]["parameters"];
-    const std::vector<std::string> names = model.parameter_names();
-    for (std::size_t k = 0; k < names.size(); ++k)
-      if (guide.contains(names[k]) && guide[names[k]].is_number()) init[k] = guide[names[k]].get<double>();
-    return init;
-  }
-  std::string error;
-  std::vector<double> point = infer::unconstrain_params(model.model, saved, error);
-  if (!error.empty()) {
-    std::cerr << "pm: " << options.init << ": " << error << "\n";
-    return std::nullopt;
-  }
-  // Slots of params and automatically guided latents map to theta and m; guide-block
-  // latents have no coordinate of their own.
-  for (const compile::ParameterSlot& slot : model.model.slots) {
-    if (!slot.unconstrained.valid()) continue;
-    for (std::size_t k = 0; k < slot.free_size() && slot.offset + k < point.size(); ++k)
-      init[slot.offset + k] = point[slot.offset + k];
-  }
-  // Net weights and biases (pretrained weights: transfer learning) sit at their own offsets.
-  for (const compile::NetParameters& net : model.model.nets)
-    for (const compile::NetLayer& layer : net.layers) {
-      for (std::size_t k = 0; k < layer.inputs * layer.outputs; ++k)
-        init[layer.weight_offset + k] = point[layer.weight_offset + k];
-      for (std::size_t k = 0; k < layer.outputs; ++k) init[layer.bias_offset + k] = point[layer.bias_offset + k];
-    }
-  return init;
-}
-
-bool has_generated_block(const lang::CheckedProgram& checked) {
-  return checked.program->find(lang::BlockKind::Generated) != nullptr;
-}
-
-std::optional<compile::GeneratedRows> evaluate_generated(const LoadedModel& loaded, const io::DataSet& data,
-                                                         std::span<const std::string> names,
-                                                         std::span<const double> rows, std::uint64_t seed,
-                                                         const nlohmann::json* net_weights) {
-  lang::Diagnostics diagnostics;
-  std::optional<compile::GeneratedRows> generated =
-      compile::generated_per_row(loaded.checked, data, names, rows, seed, diagnostics, net_weights);
-  std::cerr << lang::render_all(*loaded.file, diagnostics);
-  if (generated)
-    for (const std::string& name : generated->drawn)
-      std::cerr << "pm: warning: the generated block sees '" << name
-                << "' drawn from its prior: the fit has no value of it\n";
-  return generated;
-}
-
-namespace {
 
 // The generated block (LANGUAGE.md), evaluated once per draw from the draw's params and
 // continuous latents and its summed-out latents, as -o writes them (compile/simulate.hpp,
@@ -364,7 +312,24 @@ void add_variational_fit_options(CLI::App* command, FitOptions& options) {
   command->add_option("--eval-elbo", options.evaluate_every, "vi: iterations between convergence checks")
       ->check(whole_number_at_least(1))
       ->capture_default_str();
-  command->add_option("--init", options.init, "start from saved estimates (JSON from --save-params)");
+  command->add_option("--init", options.init, "start from saved estimates (JSON from --save-params); 0: the origin");
+  command->add_option("--init-radius", options.init_radius,
+                      "starts uniform(-R, R) on the unconstrained scale, redrawn until finite (Stan's init=R); 0: the origin")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            std::size_t used = 0;
+            double value = -1;
+            try {
+              value = std::stod(text, &used);
+            } catch (const std::exception&) {
+              used = 0;
+            }
+            if (used == 0 || used != text.size() || !std::isfinite(value) || value < 0)
+              return "must be a finite number >= 0 (got " + text + ")";
+            return {};
+          },
+          "R"))
+      ->capture_default_str();
   command->add_flag("--quiet", options.quiet, "no progress on stderr");
   add_threads_option(command, options.threads);
 }
@@ -386,7 +351,8 @@ std::optional<infer::VariationalFitOptions> variational_fit_options(const FitOpt
   fit_options.grad_samples = options.grad_samples;
   fit_options.objective = *objective;
   fit_options.draws = options.draws;
-  if (!options.init.empty()) {
+  fit_options.init_radius = init_radius(options);
+  if (init_file_given(options)) {
     std::optional<std::vector<double>> init = initial_variational_parameters(options, model);
     if (!init) return std::nullopt;
     fit_options.init = std::move(*init);
@@ -399,6 +365,12 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   std::string objective_error;
   if (!family || !infer::parse_objective(options.objective, objective_error)) {
     std::cerr << "pm: fit: " << (family ? objective_error : "--guide must be meanfield, fullrank or map") << "\n";
+    return kExitBadInput;
+  }
+  if (options.starts_given) {
+    std::cerr << "pm: fit: --starts K is for --method map and mle (L-BFGS from K starts); vi runs one random start "
+                 "and one from the mode (a Laplace start) and keeps the better ELBO: run vi with another --seed to "
+                 "try other starts\n";
     return kExitBadInput;
   }
   std::optional<io::DataSet> data = load_model_data(loaded, options.data);
@@ -436,6 +408,10 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   if (show_progress) std::cerr << "\r" << std::string(90, ' ') << "\r";
 
+  if (fit.start_failure) {
+    print_start_failure(loaded, *fit.start_failure, "fit", options.seed);
+    return kExitInferenceFailed;
+  }
   const infer::StochasticResult& run = fit.optimization;
   if (run.stop == infer::StochasticStop::diverged || run.stop == infer::StochasticStop::non_finite) {
     if (fit.failed_statement) {
@@ -472,9 +448,9 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   }
   if (reported.psis_available &&
       (!std::isfinite(reported.psis.khat) || infer::khat_verdict(reported.psis.khat) == infer::KhatVerdict::Bad))
-    std::cerr << fmt::format("pm: warning: PSIS k-hat {:.2f}: the guide does not fit the posterior well; do not "
-                             "trust the estimates (a richer guide may help: --guide fullrank, or a guide block)\n",
-                             reported.psis.khat);
+    std::cerr << fmt::format("pm: warning: PSIS k-hat {}: the guide does not fit the posterior well; do not "
+                             "trust the estimates (try {})\n",
+                             khat_value_text(reported.psis.khat), khat_advice(options, *model));
   if (options.json)
     std::cout << result_json(options, *model, fit, reported, seconds).dump() << "\n";
   else
@@ -487,86 +463,6 @@ int run_fit_variational(const FitOptions& options, const LoadedModel& loaded) {
   if (!options.save_params.empty() && !write_file_atomically(options.save_params, with_sizes(saved_variational_params(*model, fit.mean_row, fit.parameters), loaded.checked, *data).dump(2) + "\n"))
     return kExitBadInput;
   return kExitSuccess;
-}
-
-}  // namespace pm::cli
-
-namespace pm::cli {
-
-std::optional<std::vector<double>> saved_guide_parameters(const std::string& path, const compile::VariationalModel& model,
-                                                          std::string_view command) {
-  FitOptions options;
-  options.init = path;
-  options.guide = compile::to_string(model.family);
-  std::optional<std::vector<double>> parameters = initial_variational_parameters(options, model);
-  if (!parameters) return std::nullopt;
-  const std::vector<std::string> names = model.parameter_names();
-  for (std::size_t k = 0; k < parameters->size(); ++k)
-    if (std::isnan((*parameters)[k])) {
-      std::cerr << "pm: " << command << ": " << path << ": no value for '" << names[k]
-                << "' (save the params of this model with pm fit --save-params)\n";
-      return std::nullopt;
-    }
-  return parameters;
-}
-
-std::optional<compile::GuideFamily> saved_guide_family(const std::string& path) {
-  std::optional<nlohmann::json> saved = read_json_file(path);
-  if (!saved) return std::nullopt;
-  std::string family = "meanfield";
-  if (saved->contains("__guide__") && (*saved)["__guide__"].is_object())
-    family = (*saved)["__guide__"].value("family", family);
-  std::optional<compile::GuideFamily> parsed = compile::parse_guide_family(family);
-  if (!parsed) std::cerr << "pm: " << path << ": unknown guide family '" << family << "'\n";
-  return parsed;
-}
-
-std::optional<PerDatumInput> load_per_datum_input(const std::string& model_path,
-                                                  const std::vector<std::string>& data_arguments,
-                                                  const std::string& params_path, std::string_view command) {
-  std::unique_ptr<LoadedModel> loaded = load_model(model_path);
-  if (!loaded) return std::nullopt;
-  std::optional<compile::GuideFamily> family = saved_guide_family(params_path);
-  if (!family) return std::nullopt;
-  std::optional<io::DataSet> data = load_model_data(*loaded, data_arguments);
-  if (!data) return std::nullopt;
-  std::string error;
-  std::optional<compile::DataPlate> plate = compile::find_data_plate(loaded->checked, *data, error);
-  if (!plate) {
-    std::cerr << "pm: " << command << ": " << error << "\n";
-    return std::nullopt;
-  }
-  return PerDatumInput{std::move(loaded), *family, std::move(*data), std::move(*plate)};
-}
-
-std::string guide_label(const compile::VariationalModel& model) {
-  const bool automatic = model.automatic_size > 0, block = !model.guide_draws.empty();
-  if (automatic && block) return std::string("block+") + compile::to_string(model.family);
-  if (block) return "block";
-  if (automatic) return compile::to_string(model.family);
-  return "none";
-}
-
-bool is_param_element(const compile::VariationalModel& model, const std::string& element) {
-  for (const compile::ParameterSlot& slot : model.model.slots)
-    if (slot.symbol->kind == lang::SymbolKind::Param &&
-        std::find(slot.element_names.begin(), slot.element_names.end(), element) != slot.element_names.end())
-      return true;
-  return false;
-}
-
-std::string summary_header(std::size_t width) {
-  return fmt::format("{:<{}}{:>12}{:>12}{:>12}{:>12}{:>12}\n", "name", width, "mean", "sd", "5%", "50%", "95%");
-}
-
-std::string summary_row(const std::string& name, std::size_t width, const infer::DrawSummary& s, bool point) {
-  if (point) return fmt::format("{:<{}}{:>12.4g}{:>12}{:>12}{:>12}{:>12}\n", name, width, s.mean, "—", "—", "—", "—");
-  return fmt::format("{:<{}}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}{:>12.4g}\n", name, width, s.mean, s.sd, s.q5, s.q50, s.q95);
-}
-
-nlohmann::json summary_json(const infer::DrawSummary& s, bool point) {
-  if (point) return {{"mean", s.mean}, {"sd", nullptr}, {"q5", nullptr}, {"q50", nullptr}, {"q95", nullptr}};
-  return {{"mean", s.mean}, {"sd", s.sd}, {"q5", s.q5}, {"q50", s.q50}, {"q95", s.q95}};
 }
 
 }  // namespace pm::cli

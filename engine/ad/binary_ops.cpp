@@ -49,10 +49,11 @@ struct Divide {
   static auto da(const auto&, const auto& b, const auto&) { return b.inverse(); }
   static auto db(const auto&, const auto& b, const auto& y) { return -y / b; }
 };
-// d/da a^b = b a^(b-1); d/db a^b = a^b log a, taken as 0 at a = 0 (the limit for b > 0).
+// d/da a^b = b a^(b-1), taken as 0 at b = 0 (a^0 = 1 for every a; b a^(b-1) would be 0 x inf
+// at a = 0); d/db a^b = a^b log a, taken as 0 at a = 0 (the limit for b > 0).
 struct Pow {
   static auto value(const auto& a, const auto& b) { return a.pow(b); }
-  static auto da(const auto& a, const auto& b, const auto&) { return b * a.pow(b - 1.0); }
+  static auto da(const auto& a, const auto& b, const auto&) { return (b == 0.0).select(0.0, b * a.pow(b - 1.0)); }
   static auto db(const auto& a, const auto&, const auto& y) { return (a == 0.0).select(0.0, y * a.log()); }
 };
 // fmin/fmax: a NaN operand yields the other; the gradient goes to the operand returned

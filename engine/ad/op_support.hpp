@@ -46,12 +46,16 @@ void accumulate(double* adjoint, std::size_t stride, Index n, const Expression& 
 }
 
 // Adds g * derivative to an adjoint (segment-wise at stride 1, summed at stride 0), except
-// where g == 0: there the contribution is exactly 0 even when the local derivative is
-// infinite or NaN (a masked branch of select(), log at 0 behind a guard). This is what makes
-// `x > 0 ? log(x) : 0` have finite gradients.
+// where g == 0 or the derivative == 0: there the contribution is exactly 0 even when the other
+// factor is infinite or NaN (0 x inf = 0, as in measure theory). g == 0 with an infinite
+// derivative: a masked branch of select(), log at 0 behind a guard; this is what makes
+// `x > 0 ? log(x) : 0` have finite gradients. A zero derivative behind an infinite g: exp
+// underflowed to 0 under a sqrt whose derivative at 0 is infinite (sqrt(c * exp(-a)) with
+// a > 745: the true derivative is below 1e-160, and 0 is its value to double precision;
+// issue 20, posteriordb's mcycle_gp).
 // Eigen 3.4's select() is not vectorized, so the mask is applied after the fact: each chunk
 // of g * derivative is computed vectorized into a stack buffer; only when its sum is not
-// finite (a NaN or inf is present) are the entries with g == 0 zeroed one by one.
+// finite (a NaN or inf is present) are the entries with a zero factor zeroed one by one.
 // `also_zero(i)` may name more entries to zero on that rare path (e.g. log_sum_exp at -inf).
 template <class Upstream, class Derivative, class AlsoZero>
 void accumulate_masked(double* adjoint, std::size_t stride, Index n, const Upstream& g, const Derivative& derivative,
@@ -64,8 +68,12 @@ void accumulate_masked(double* adjoint, std::size_t stride, Index n, const Upstr
     t = g.segment(start, m) * derivative.segment(start, m);
     double total = t.sum();
     if (!std::isfinite(total)) {
+      // Only a non-finite product can be 0 x inf (or also_zero's NaN), and the derivative is
+      // re-evaluated only there: an enumerated HMM has -inf in most chunks.
       for (Index i = 0; i < m; ++i)
-        if (g.coeff(start + i) == 0.0 || also_zero(start + i)) t[i] = 0.0;
+        if (!std::isfinite(t[i]) &&
+            (g.coeff(start + i) == 0.0 || derivative.coeff(start + i) == 0.0 || also_zero(start + i)))
+          t[i] = 0.0;
       total = t.sum();
     }
     if (stride != 0)

@@ -70,9 +70,15 @@ struct Expm1 {
   static auto value(const auto& x) { return x.expm1(); }
   static auto derivative(const auto&, const auto& y) { return y + 1.0; }
 };
+// sqrt's derivative 1 / (2 sqrt(x)) is taken at x >= the smallest positive double (y >= its
+// sqrt, 2.2e-162): an argument of 0 is nearly always a product or an exp that underflowed
+// (sqrt(c * exp(-a)), posteriordb's mcycle_gp), whose true value lies in [0, 4.9e-324), and
+// there an infinite derivative times the nonzero factor beside the underflow (c * 1e-320
+// rounds to 0) gave an infinite gradient; 2.2e161 times it is the tiny number it should be.
 struct Sqrt {
+  static constexpr double smallest_root = 2.2227587494850775e-162;  // sqrt(4.9406564584124654e-324)
   static auto value(const auto& x) { return x.sqrt(); }
-  static auto derivative(const auto&, const auto& y) { return 0.5 / y; }
+  static auto derivative(const auto&, const auto& y) { return 0.5 / y.max(smallest_root); }
 };
 struct Square {
   static auto value(const auto& x) { return x.square(); }

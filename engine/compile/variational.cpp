@@ -213,11 +213,11 @@ std::optional<GuideFamily> parse_guide_family(std::string_view text) {
   return std::nullopt;
 }
 
-std::vector<double> VariationalModel::initial_point(random::Stream& stream) const {
+std::vector<double> VariationalModel::initial_point(random::Stream& stream, double radius) const {
   std::vector<double> point(dimension(), 0.0);
-  // theta, phi and m: uniform(-2, 2), CmdStan's default initialization.
+  // theta, phi and m: uniform(-radius, radius), CmdStan's initialization (radius 2 by default).
   const std::size_t drawn_end = automatic_size > 0 ? location_offset + automatic_size : point.size();
-  for (std::size_t k = 0; k < drawn_end; ++k) point[k] = stream.uniform(-2.0, 2.0);
+  for (std::size_t k = 0; k < drawn_end; ++k) point[k] = stream.uniform(-radius, radius);
   // Net weights: Glorot / He instead (nets.hpp), from their own substream.
   initialize_net_weights(model.nets, stream.split(kNetInitStream), point);
   if (family == GuideFamily::fullrank)

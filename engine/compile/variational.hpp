@@ -94,10 +94,11 @@ struct VariationalModel {
   std::vector<std::string> analytic_kl_latents;
 
   std::size_t dimension() const { return model.dimension(); }
-  // The parameter vector's start (Stan's ADVI): theta and phi uniform(-2, 2) on their
-  // unconstrained scale, m uniform(-2, 2), omega = 0 (sd 1), L = identity; net weights
-  // Glorot / He from stream.split(kNetInitStream), biases 0 (nets.hpp).
-  std::vector<double> initial_point(random::Stream& stream) const;
+  // The parameter vector's start (Stan's ADVI): theta and phi uniform(-radius, radius) on their
+  // unconstrained scale, m likewise, omega = 0 (sd 1), L = identity; net weights Glorot / He
+  // from stream.split(kNetInitStream), biases 0 (nets.hpp). infer::find_variational_start
+  // (initialize.hpp) redraws it until it is finite.
+  std::vector<double> initial_point(random::Stream& stream, double radius = 2.0) const;
   // The guide block's draws, in draw order: the latent's name, its distribution and the
   // lowered arguments of its `~` (pm encode reads the location and scale of a normal guide).
   struct GuideDraw {

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <deque>
 #include <limits>
-#include <stdexcept>
 
 namespace pm::infer {
 namespace {
@@ -32,6 +31,7 @@ struct Point {
   std::vector<double> gradient;
   double alpha = 0;        // step length along the search direction
   double slope = 0;        // d value / d alpha = gradient . direction
+  bool overflowed = false;  // f was +inf: the objective rose past the largest double
   bool finite() const { return std::isfinite(value); }
 };
 
@@ -49,6 +49,7 @@ class Negated {
       g = -g;
     }
     point.value = finite ? -f : kInfinity;
+    point.overflowed = f == kInfinity;
   }
 
   std::size_t evaluations = 0;
@@ -84,10 +85,12 @@ class LineSearch {
     Point lo = start_;
     lo.alpha = 0;
     lo.slope = slope0_;
+    bool backtracked = false;
     for (int trial = 0; trial < kMaxLineSearchTrials; ++trial) {
       Point point = evaluate(alpha);
       if (!point.finite()) {  // outside the domain: backtrack toward the last finite point
         alpha = lo.alpha + 0.5 * (alpha - lo.alpha);
+        backtracked = backtracked || !point.overflowed;  // NaN or -inf: an edge of the domain
         continue;
       }
       if (!sufficient_decrease(point) || (trial > 0 && point.value >= lo.value)) return zoom(lo, point, out);
@@ -100,6 +103,16 @@ class LineSearch {
       alpha *= 2;  // still descending steeply: expand the bracket
     }
     // Every expansion still descended steeply: the objective has no minimum along this line.
+    // Not so when trials went to backtracking from points where f is NaN or -inf (not +inf, an
+    // overflow of the rise): the line meets an edge of the domain there (lscale -> 0 under an
+    // inv_gamma prior), and the best finite point found (it decreased sufficiently) is taken.
+    if (backtracked) {
+      if (lo.alpha > 0) {
+        out = std::move(lo);
+        return true;
+      }
+      return false;
+    }
     unbounded_ = lo.alpha > 0;
     return false;
   }
@@ -192,6 +205,7 @@ const char* to_string(ConvergenceReason reason) {
     case ConvergenceReason::MaxIterations: return "maximum iterations reached";
     case ConvergenceReason::LineSearchFailed: return "line search failed to find a better point";
     case ConvergenceReason::Unbounded: return "the objective increases without bound";
+    case ConvergenceReason::NotFiniteAtStart: return "the objective is not finite at the start";
   }
   return "unknown";
 }
@@ -202,9 +216,16 @@ LbfgsResult maximize_lbfgs(const Objective& objective, std::vector<double> start
   Point current;
   current.x = std::move(start);
   negated.evaluate(current);
-  if (!current.finite()) throw std::invalid_argument("maximize_lbfgs: the objective is not finite at the start");
-
   LbfgsResult result;
+  if (!current.finite()) {
+    result.x = std::move(current.x);
+    result.value = std::numeric_limits<double>::quiet_NaN();
+    result.gradient.assign(result.x.size(), std::numeric_limits<double>::quiet_NaN());
+    result.evaluations = negated.evaluations;
+    result.reason = ConvergenceReason::NotFiniteAtStart;
+    return result;
+  }
+
   std::deque<Correction> history;
   std::size_t iteration = 0;
   ConvergenceReason reason = ConvergenceReason::MaxIterations;

@@ -9,7 +9,8 @@
 // The objective returns f(x) and writes its gradient; it may return a non-finite value (or
 // gradient) at a point outside where the model is defined: the line search then shrinks the
 // step toward the last finite point (backtracking), never accepting a non-finite point.
-// The start itself must be finite (the caller draws starts; see optimize.hpp).
+// A start where f or its gradient is not finite returns at once with reason NotFiniteAtStart
+// (callers draw finite starts: initialize.hpp).
 #pragma once
 
 #include <cstddef>
@@ -20,7 +21,7 @@
 namespace pm::infer {
 
 // Why the iterations stopped. The first five are convergence (CmdStan's optimize tests);
-// the last two are not.
+// the others are not.
 enum class ConvergenceReason {
   AbsoluteObjective,   // |f_k - f_{k-1}| < tol_obj
   RelativeObjective,   // |f_k - f_{k-1}| / max(|f_k|, |f_{k-1}|, 1) < tol_rel_obj * eps
@@ -31,12 +32,13 @@ enum class ConvergenceReason {
   LineSearchFailed,    // no step satisfied the Wolfe conditions, even along the gradient
   Unbounded,           // along the gradient f kept rising over every doubling of the step (2^60):
                        // it has no maximum there (an improper density, a likelihood without a bound)
+  NotFiniteAtStart,    // f or its gradient was not finite at the start: nothing was done
 };
 // "absolute change in objective", ..., "maximum iterations reached", "line search failed".
 const char* to_string(ConvergenceReason reason);
 inline bool is_converged(ConvergenceReason reason) {
   return reason != ConvergenceReason::MaxIterations && reason != ConvergenceReason::LineSearchFailed &&
-         reason != ConvergenceReason::Unbounded;
+         reason != ConvergenceReason::Unbounded && reason != ConvergenceReason::NotFiniteAtStart;
 }
 
 // Defaults are CmdStan's (cmdstan optimize lbfgs), except the iteration limit (CLI.md).
@@ -65,7 +67,7 @@ struct LbfgsResult {
   ConvergenceReason reason = ConvergenceReason::MaxIterations;
 };
 
-// Maximizes f from `start`; throws std::invalid_argument when f is not finite there.
+// Maximizes f from `start`.
 LbfgsResult maximize_lbfgs(const Objective& objective, std::vector<double> start, const LbfgsOptions& options,
                            const IterationCallback& on_iteration);
 

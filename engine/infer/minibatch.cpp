@@ -29,10 +29,15 @@ void shuffle(std::vector<std::size_t>& order, random::Stream& stream) {
 
 // Kingma & Ba (2015), bias-corrected, ascending; on Eigen arrays so that the update of the
 // tens of thousands of net weights vectorizes (a scalar loop took a quarter of a VAE's step).
+// The iterate is updated in an aligned copy: in place on the caller's vector, Eigen would
+// peel a number of leading elements that depends on where the heap put it, and those take the
+// scalar path, whose rounding (no fused multiply-add) differs from the packets' in the last
+// bit; the same seed then gave a different final ELBO after an unrelated allocation
+// (--save-params).
 struct Adam {
-  Eigen::ArrayXd m, v;
+  Eigen::ArrayXd m, v, point;
   std::size_t t = 0;
-  explicit Adam(std::size_t n) : m(Eigen::ArrayXd::Zero(static_cast<Eigen::Index>(n))), v(m) {}
+  explicit Adam(std::size_t n) : m(Eigen::ArrayXd::Zero(static_cast<Eigen::Index>(n))), v(m), point(m) {}
   void step(std::span<double> x, std::span<const double> gradient, double rate) {
     constexpr double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
     ++t;
@@ -40,10 +45,11 @@ struct Adam {
                  correction2 = 1 - std::pow(beta2, static_cast<double>(t));
     const auto n = static_cast<Eigen::Index>(x.size());
     Eigen::Map<const Eigen::ArrayXd> g(gradient.data(), n);
-    Eigen::Map<Eigen::ArrayXd> point(x.data(), n);
+    point = Eigen::Map<const Eigen::ArrayXd>(x.data(), n);
     m = beta1 * m + (1 - beta1) * g;
     v = beta2 * v + (1 - beta2) * g.square();
     point += (rate / correction1) * m / ((v / correction2).sqrt() + epsilon);
+    Eigen::Map<Eigen::ArrayXd>(x.data(), n) = point;
   }
 };
 
@@ -82,10 +88,15 @@ MinibatchResult train_minibatch(compile::VariationalModel& model, const io::Data
   MinibatchResult result;
   const random::Stream root(seed);
   random::Stream init_stream = root.split(0);
-  std::vector<double> x = model.initial_point(init_stream);
-  if (options.init.size() == x.size())
-    for (std::size_t k = 0; k < x.size(); ++k)
-      if (!std::isnan(options.init[k])) x[k] = options.init[k];
+  // On the rows the model holds (the first batch): redrawn until finite with its gradient.
+  InitialPoint initial = find_variational_start(model, {options.init_radius, options.init, kMaxStartAttempts}, init_stream);
+  if (initial.failure) {
+    result.start_failure = std::move(initial.failure);
+    result.failed = true;
+    result.message = fmt::format("no starting point had a finite log density and gradient at the guide's center ({} attempts)", result.start_failure->attempts);
+    return result;
+  }
+  std::vector<double> x = std::move(initial.unconstrained);
   random::Stream shuffle_stream = root.split(5), noise_stream = root.split(6), test_stream = root.split(7);
 
   ad::Program& program = *model.model.program;

@@ -23,12 +23,14 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "engine/compile/data_plate.hpp"
 #include "engine/compile/variational.hpp"
+#include "engine/infer/initialize.hpp"
 #include "engine/io/data_set.hpp"
 
 namespace pm::infer {
@@ -42,6 +44,7 @@ struct MinibatchOptions {
   std::size_t final_draws = 10;  // the final test ELBO
   std::size_t max_draw_retries = 10;  // non-finite draws redrawn before failing
   std::vector<double> init;      // empty, or dimension() values (NaN: the default start)
+  double init_radius = 2;        // InitOptions::radius: the start is find_variational_start's, on the first batch
 };
 
 struct ElboEstimate {
@@ -63,6 +66,8 @@ struct MinibatchResult {
   std::size_t steps = 0;
   ElboEstimate train, test;  // at the final parameters
   double train_seconds = 0;  // the steps alone
+  // No start was finite on the first batch (initialize.hpp): nothing was trained.
+  std::optional<StartFailure> start_failure;
   // A step whose ELBO stayed non-finite after the retries: the run stops there.
   bool failed = false;
   std::string message;

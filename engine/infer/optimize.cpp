@@ -1,31 +1,11 @@
 #include "engine/infer/optimize.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/random/stream.hpp"
 
 namespace pm::infer {
-namespace {
-
-// A start for stream `stream`: the init's coordinates, NaN ones drawn uniform(-2, 2).
-std::vector<double> draw_start(const std::vector<double>& init, std::size_t dimension, random::Stream& stream) {
-  std::vector<double> u(dimension);
-  for (std::size_t i = 0; i < dimension; ++i) {
-    double drawn = stream.uniform(-2.0, 2.0);  // drawn always: the sequence does not depend on init
-    u[i] = (i < init.size() && !std::isnan(init[i])) ? init[i] : drawn;
-  }
-  return u;
-}
-
-bool all_given(const std::vector<double>& init, std::size_t dimension) {
-  if (init.size() != dimension) return false;
-  for (double value : init)
-    if (std::isnan(value)) return false;
-  return true;
-}
-
-}  // namespace
-
 OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& options, std::uint64_t seed,
                         const OptimizeCallback& progress) {
   OptimizeResult result;
@@ -34,37 +14,20 @@ OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& op
   Objective objective = [&model](std::span<const double> u, std::span<double> gradient) {
     return model.program->value_and_gradient(u, gradient, model.log_density);
   };
+  InitOptions init{options.init_radius, options.init, kMaxStartAttempts};
   // A fully given init is the same point for every start: one start suffices.
-  std::size_t starts = all_given(options.init, dimension) ? 1 : std::max<std::size_t>(options.starts, 1);
+  std::size_t starts = init_fixes_start(options.init, dimension) || options.init_radius == 0
+                           ? 1
+                           : std::max<std::size_t>(options.starts, 1);
   bool have_best = false;
   for (std::size_t start = 0; start < starts; ++start) {
     random::Stream stream = root.split(start);
-    std::vector<double> u;
-    double log_density = 0;
-    std::size_t attempt = 0;
-    for (; attempt < kMaxStartAttempts; ++attempt) {
-      u = draw_start(options.init, dimension, stream);
-      // Net weights: Glorot / He from the start's own substream (nets.hpp), not uniform(-2, 2).
-      compile::initialize_net_weights(model.nets, stream.split(compile::kNetInitStream + attempt), u, options.init);
-      log_density = model.program->value_only(u, model.log_density);
-      if (std::isfinite(log_density)) break;
-      if (all_given(options.init, dimension)) {
-        attempt = kMaxStartAttempts;  // a fixed point cannot be redrawn
-        break;
-      }
+    InitialPoint initial = find_initial_point(model, init, stream);
+    if (initial.failure) {  // kept only if no start finds a finite point: the first start's
+      if (!result.failure) result.failure = std::move(initial.failure);
+      continue;
     }
-    if (!std::isfinite(log_density)) {
-      StartFailure failure;
-      failure.log_density = log_density;
-      failure.attempts = std::min(attempt, kMaxStartAttempts);
-      if (const compile::FactorTerm* term = model.first_non_finite_term()) {
-        failure.statement = term->statement;
-        failure.term_value = model.program->value(term->value);
-        failure.values = model.describe_arguments(*term);
-      }
-      result.failure = failure;
-      return result;
-    }
+    std::vector<double> u = std::move(initial.unconstrained);
     IterationCallback on_iteration;
     if (progress) {
       on_iteration = [&progress, start](std::size_t iteration, double value) {
@@ -83,6 +46,8 @@ OptimizeResult optimize(compile::CompiledModel& model, const OptimizeOptions& op
       result.best_start = start;
     }
   }
+  if (!have_best) return result;
+  result.failure.reset();
   model.program->value_only(result.unconstrained, model.log_density);  // forward pass at the optimum
   result.names = model.constrained_names();
   result.values = model.constrained_values();

@@ -8,13 +8,12 @@
 //   infer::OptimizeResult result = infer::optimize(model, options, seed, progress);
 //   if (result.failure) { ... name result.failure->statement ... }
 //
-// Starts: u ~ uniform(-2, 2) per coordinate (CmdStan's default init), start s drawn from
-// random::Stream(seed).split(s), so a start does not depend on how many draws the others
-// took. A start where the log density is not finite is redrawn, up to
-// kMaxStartAttempts times; after that the run fails, naming the statement whose term was
-// not finite at the last attempt (CompiledModel::first_non_finite_term). With an initial
-// point (`init`, from --init), every start begins there; its NaN coordinates (variables the
-// init file left out) are drawn as above.
+// Starts: drawn by find_initial_point (initialize.hpp: uniform(-radius, radius) per
+// coordinate, CmdStan's default init at radius 2, redrawn up to 100 times until the log
+// density and its gradient are finite), start s from random::Stream(seed).split(s), so a start
+// does not depend on how many draws the others took. When no start is finite the run fails
+// with the StartFailure of start 0. With an initial point (`init`, from --init), every start
+// begins there; its NaN coordinates (variables the init file left out) are drawn as above.
 //
 // The engine never prints: progress goes through the callback.
 #pragma once
@@ -26,16 +25,16 @@
 #include <vector>
 
 #include "engine/compile/compiled_model.hpp"
+#include "engine/infer/initialize.hpp"
 #include "engine/infer/lbfgs.hpp"
 
 namespace pm::infer {
-
-inline constexpr std::size_t kMaxStartAttempts = 100;  // CmdStan's initialization attempts
 
 struct OptimizeOptions {
   LbfgsOptions lbfgs;
   std::size_t starts = 4;
   std::vector<double> init;  // empty, or dimension() values (NaN: draw this coordinate)
+  double init_radius = 2;    // --init-radius: InitOptions::radius
 };
 
 struct OptimizeProgress {
@@ -44,15 +43,6 @@ struct OptimizeProgress {
   double log_density = 0;
 };
 using OptimizeCallback = std::function<void(const OptimizeProgress&)>;
-
-// Why no start could begin: the log density was not finite at every attempted point.
-struct StartFailure {
-  const lang::Stmt* statement = nullptr;  // null: the non-finite value came from a log-Jacobian
-  double log_density = 0;                 // its value at the last attempt
-  double term_value = 0;                  // the statement's term there
-  std::string values;                     // what the term was computed from (describe_arguments)
-  std::size_t attempts = 0;
-};
 
 struct OptimizeResult {
   std::optional<StartFailure> failure;  // set: nothing below is meaningful

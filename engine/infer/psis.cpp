@@ -78,6 +78,17 @@ std::size_t psis_tail_length(std::size_t draws) {
   return static_cast<std::size_t>(std::ceil(std::min(0.2 * s, 3 * std::sqrt(s))));
 }
 
+std::string psis_refusal(std::span<const double> log_ratios) {
+  bool any_weight = false;
+  for (double ratio : log_ratios) {
+    if (std::isnan(ratio)) return "a log importance ratio is NaN";
+    if (ratio == kInfinity) return "a log importance ratio is +inf (the guide's density is 0 at a draw)";
+    any_weight = any_weight || ratio > -kInfinity;
+  }
+  if (!any_weight) return "every importance ratio is 0 (the model's density is 0 at every draw)";
+  return {};
+}
+
 PsisResult pareto_smoothed_importance_sampling(std::span<const double> log_ratios) {
   const std::size_t draws = log_ratios.size();
   double largest = -kInfinity;

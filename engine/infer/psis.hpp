@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -48,6 +49,10 @@ struct PsisResult {
 // is NaN or +infinity or when every ratio is -infinity (no draw has any weight); single
 // ratios of -infinity (a draw where the target density is 0) get weight 0.
 PsisResult pareto_smoothed_importance_sampling(std::span<const double> log_ratios);
+// Why PSIS cannot take these ratios, as the end of a sentence ("a log importance ratio is
+// +inf"), or empty when it can: callers ask first, so that no numerical condition of a fit
+// reaches the exception.
+std::string psis_refusal(std::span<const double> log_ratios);
 
 // A generalized Pareto distribution with location 0: P(X > x) = (1 + k x / sigma)^(-1/k).
 struct GeneralizedPareto {

@@ -123,14 +123,9 @@ std::optional<std::vector<double>> laplace_start(compile::VariationalModel& mode
   Objective objective = [&](std::span<const double> x, std::span<double> gradient) {
     return center_log_joint(model, x, gradient);
   };
-  std::vector<double> probe(start.size());
-  if (!std::isfinite(center_log_joint(model, start, probe))) return std::nullopt;  // L-BFGS needs a finite start
-  LbfgsResult mode;
-  try {
-    mode = maximize_lbfgs(objective, std::move(start), options, {});
-  } catch (const std::invalid_argument&) {
-    return std::nullopt;
-  }
+  // The start is finite with its gradient (find_variational_start); L-BFGS reports it otherwise.
+  LbfgsResult mode = maximize_lbfgs(objective, std::move(start), options, {});
+  if (mode.reason == ConvergenceReason::NotFiniteAtStart) return std::nullopt;
   unbounded = mode.reason == ConvergenceReason::Unbounded;
   if (unbounded) return std::nullopt;  // no mode to start from
   if (!std::isfinite(mode.value) || !std::all_of(mode.x.begin(), mode.x.end(), [](double v) { return std::isfinite(v); }))
@@ -228,10 +223,16 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
   VariationalFitResult result;
   const random::Stream root(seed);
   random::Stream init_stream = root.split(0);
-  std::vector<double> start = model.initial_point(init_stream);
-  if (options.init.size() == start.size())
-    for (std::size_t k = 0; k < start.size(); ++k)
-      if (!std::isnan(options.init[k])) start[k] = options.init[k];
+  // One start for the random run and the Laplace search alike: redrawn until log p(data, m)
+  // and the objective are finite with their gradients at the guide's center (initialize.hpp).
+  InitialPoint initial = find_variational_start(model, {options.init_radius, options.init, kMaxStartAttempts}, init_stream);
+  if (initial.failure) {
+    result.start_failure = std::move(initial.failure);
+    result.optimization.stop = StochasticStop::non_finite;
+    result.optimization.message = fmt::format("no starting point had a finite log density and gradient at the guide's center ({} attempts)", result.start_failure->attempts);
+    return result;
+  }
+  std::vector<double> start = std::move(initial.unconstrained);
 
   const std::size_t particles = objective_particles(options);
   StochasticObjective objective = [&](std::span<const double> x, std::span<double> gradient, random::Stream& stream) {
@@ -248,10 +249,23 @@ VariationalFitResult fit_variational(compile::VariationalModel& model, const Var
   bool unbounded = false;
   std::optional<std::vector<double>> laplace = user_start ? std::nullopt : laplace_start(model, start, unbounded);
   result.unbounded_density = unbounded;
-  result.optimization = maximize_stochastic(objective, start, options.optimizer, optimizer_seed, progress);
+  // A run that diverged at an adapted step size is run once more at a tenth of it: the step that
+  // scored best over 50 iterations can be one a long run does not survive (the Adam iterate
+  // jitters into a region where the gradient vanishes and the ELBO falls: gp_underflow.pm's
+  // fullrank fit from the mode, seed 1, at 0.1). A given --lr is kept as given.
+  auto run_from = [&](const std::vector<double>& x0) {
+    StochasticResult run = maximize_stochastic(objective, x0, options.optimizer, optimizer_seed, progress);
+    if (run.stop != StochasticStop::diverged || !std::isnan(options.optimizer.learning_rate) || !(run.learning_rate > 0))
+      return run;
+    StochasticOptions smaller = options.optimizer;
+    smaller.learning_rate = run.learning_rate / 10;
+    StochasticResult retry = maximize_stochastic(objective, x0, smaller, optimizer_seed, progress);
+    return failed(retry) ? run : retry;
+  };
+  result.optimization = run_from(start);
   if (laplace) {
     // Both starts, the better ELBO kept (see laplace_start); ties keep the random start.
-    StochasticResult from_mode = maximize_stochastic(objective, *laplace, options.optimizer, optimizer_seed, progress);
+    StochasticResult from_mode = run_from(*laplace);
     if (!failed(from_mode) && (failed(result.optimization) || from_mode.objective > result.optimization.objective)) {
       result.optimization = std::move(from_mode);
       result.laplace_start = true;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/compile/variational.hpp"
+#include "engine/infer/initialize.hpp"
 #include "engine/infer/stochastic_optimize.hpp"
 
 namespace pm::infer {
@@ -46,9 +47,13 @@ struct VariationalFitOptions {
   VariationalObjective objective;
   std::size_t draws = 1000;   // from the fitted guide, for the summary and the output
   std::vector<double> init;   // empty, or dimension() values (NaN: the default start)
+  double init_radius = 2;     // InitOptions::radius (initialize.hpp)
 };
 
 struct VariationalFitResult {
+  // Set: no start had a finite log density and gradient at the guide's center
+  // (find_variational_start); optimization.stop is non_finite and nothing else is meaningful.
+  std::optional<StartFailure> start_failure;
   StochasticResult optimization;
   bool laplace_start = false;  // the kept run started from the mode (variational_fit.cpp)
   // The search for the mode found log p(data, u) rising without bound (lbfgs.hpp

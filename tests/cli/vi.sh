@@ -114,7 +114,7 @@ PY
 printf 'data { int N; vector[N] y; }\nlatent { real mu; real s; }\nmodel {\n  mu ~ normal(0, 1);\n  s ~ normal(0, 1);\n  y ~ normal(mu, -exp(s));\n}\n' > "$scratch/negative_scale.pm"
 "$pm" fit "$scratch/negative_scale.pm" -d "$examples/coin.json" > /dev/null 2> "$scratch/err"
 [ $? -eq 1 ] || fail "a never-finite log density should exit 1: $(head -3 "$scratch/err")"
-grep -q "negative_scale.pm:6:3: error: variational inference failed" "$scratch/err" || fail "non-finite: statement: $(cat "$scratch/err")"
+grep -q "negative_scale.pm:6:3: error: the log density is not finite at every starting point tried" "$scratch/err" || fail "non-finite: statement: $(cat "$scratch/err")"
 grep -q -- "-exp(s) = -" "$scratch/err" || fail "non-finite: the values involved: $(cat "$scratch/err")"
 
 # Bad options exit 2 with a message.

@@ -184,12 +184,21 @@ TEST_CASE("non-finite trial points are backed off from, never accepted") {
   CHECK(result.x[0] == doctest::Approx(0.6).epsilon(1e-6));
 }
 
-TEST_CASE("a non-finite start is refused") {
-  Objective objective = [](std::span<const double>, std::span<double> gradient) {
+TEST_CASE("a non-finite start is reported, not thrown") {
+  Objective nan_value = [](std::span<const double>, std::span<double> gradient) {
     gradient[0] = 0;
     return std::numeric_limits<double>::quiet_NaN();
   };
-  CHECK_THROWS_AS(maximize_lbfgs(objective, {0.0}, {}, {}), std::invalid_argument);
+  LbfgsResult result = maximize_lbfgs(nan_value, {0.0}, {}, {});
+  CHECK(result.reason == ConvergenceReason::NotFiniteAtStart);
+  CHECK_FALSE(is_converged(result.reason));
+  CHECK(result.iterations == 0);
+  // A finite value with a NaN gradient is not a start either (issue 20: mcycle_gp).
+  Objective nan_gradient = [](std::span<const double>, std::span<double> gradient) {
+    gradient[0] = std::numeric_limits<double>::quiet_NaN();
+    return 1.0;
+  };
+  CHECK(maximize_lbfgs(nan_gradient, {0.0}, {}, {}).reason == ConvergenceReason::NotFiniteAtStart);
 }
 
 }  // namespace

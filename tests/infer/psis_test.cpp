@@ -175,3 +175,10 @@ TEST_CASE("verdicts, tail length and the sample-size threshold") {
 
 }  // namespace
 }  // namespace pm::infer
+
+TEST_CASE("psis_refusal says why PSIS cannot take the ratios, before it would throw") {
+  CHECK(pm::infer::psis_refusal(std::vector<double>{0.0, -1.0, -INFINITY}).empty());
+  CHECK(pm::infer::psis_refusal(std::vector<double>{0.0, std::nan("")}).find("NaN") != std::string::npos);
+  CHECK(pm::infer::psis_refusal(std::vector<double>{0.0, INFINITY}).find("+inf") != std::string::npos);
+  CHECK(pm::infer::psis_refusal(std::vector<double>(30, -INFINITY)).find("every importance ratio is 0") != std::string::npos);
+}
