@@ -180,6 +180,11 @@ void print_table(const std::string& method, bool jacobian, const infer::Optimize
 }
 
 int run_fit(const FitOptions& options) {
+  std::vector<NamedPath> inputs = data_file_inputs(options.data);
+  for (NamedPath input : {NamedPath{"model", options.model_path}, NamedPath{"--init", options.init}, NamedPath{"--test", options.test}})
+    inputs.push_back(input);
+  if (!refuse_overlapping_paths(inputs, {{"-o", options.output}, {"--save-params", options.save_params}, {"--discrete-out", options.discrete_out}}))
+    return kExitBadInput;
   if (!output_directories_exist({options.output, options.save_params, options.discrete_out})) return kExitBadInput;
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;
