@@ -215,7 +215,7 @@ int run_fit(const FitOptions& options) {
   optimize_options.starts = options.starts;
   if (!options.init.empty()) {
     std::optional<nlohmann::json> saved = read_json_file(options.init);
-    if (!saved) return kExitBadInput;
+    if (!saved || !saved_params_fit_model(*saved, *model, options.init, "")) return kExitBadInput;
     std::string error;
     optimize_options.init = infer::unconstrain_params(*model, *saved, error);
     if (!error.empty()) {

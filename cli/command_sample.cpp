@@ -298,6 +298,10 @@ int run_sample(const SampleOptions& options) {
   std::vector<double> fixed;
   std::vector<std::size_t> from_columns;
   if (params) {
+    for (const compile::SimulatedValue& value : simulator->values())
+      if (value.role == compile::SimulatedRole::given && params->contains(value.name) &&
+          !saved_value_fits(options.params_path, "sample", value.name, (*params)[value.name], value.dims))
+        return kExitBadInput;
     std::string error;
     std::optional<std::vector<double>> values = compile::given_values_from_json(*simulator, *params, error);
     if (!values) {

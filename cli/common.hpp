@@ -151,6 +151,17 @@ void refuse_negative_counts(CLI::App& app);
 // change any result (docs/cli.md).
 void add_threads_option(CLI::App* command, std::size_t& threads);
 
+// Saved params against the model they are read into (cli/saved_shapes.cpp): a value whose
+// nested-array shape differs from the model's is refused, naming it and both shapes
+// ("pm: sample: p.json: 'mu' is [4] in the file but [3] in this model"; an empty `command`
+// leaves "sample: " out); so is a saved guide of the model's
+// family whose parameters of one variable number differently. Prints why and returns false.
+bool saved_value_fits(const std::string& path, std::string_view command, const std::string& name,
+                      const nlohmann::json& value, const std::vector<std::size_t>& dims);
+bool saved_params_fit_model(const nlohmann::json& saved, const compile::CompiledModel& model, const std::string& path,
+                            std::string_view command, const std::vector<std::string>& guide_parameter_names = {},
+                            const std::string& guide_family = "");
+
 // JSON strings are UTF-8 (RFC 8259 8.1): nlohmann refuses to print any other bytes (its
 // type_error 316). A path or name that is not UTF-8 is refused before a run whose output is
 // JSON (--json), shown with its bad bytes as \xNN.
