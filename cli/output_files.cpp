@@ -34,7 +34,12 @@ bool fail(const std::string& path, int error) { return fail(path, std::strerror(
 // The file a path names once its symbolic links are followed (the last component's chain;
 // links among the directories are followed by rename and open themselves). A dangling link
 // resolves to the path it points to, which the write then creates, as `cat > link` does.
+// /dev/stdout, /dev/fd/N, /proc/self/fd/N name an open descriptor's file (a pipe has no path
+// at all: its link reads "pipe:[123]"): they are left to open(), which follows them.
+bool descriptor_path(const std::string& path) { return path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0; }
+
 std::string follow_links(const std::string& path, int& error) {
+  if (descriptor_path(path)) return path;
   std::string current = path;
   for (int hop = 0; hop < 40; ++hop) {  // 40: Linux's limit on links followed (ELOOP)
     struct stat status {};
@@ -57,6 +62,7 @@ std::string follow_links(const std::string& path, int& error) {
 // The same file for every spelling of it: links followed, "." and ".." and repeated
 // slashes gone, relative to the working directory made absolute.
 std::string resolved_name(const std::string& path) {
+  if (descriptor_path(path)) return path;  // compared by inode (identify), opened as given
   int error = 0;
   std::string target = follow_links(path, error);
   std::error_code ignored;
@@ -121,7 +127,9 @@ void remove_stale_temporaries(const std::string& target) {
 // A FIFO or a character device is opened and written, never replaced: the reader of the FIFO
 // gets the text, /dev/null stays /dev/null.
 bool write_through(const std::string& path, const std::string& target, const std::string& text) {
-  int descriptor = open(target.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  // O_APPEND: a regular file reached through /dev/stdout is the shell's redirection, which
+  // pm's own stdout is writing too; appending keeps both, as `cmd >> file` would.
+  int descriptor = open(target.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY);
   if (descriptor < 0) return fail(path, errno);
   for (std::size_t written = 0; written < text.size();) {
     ssize_t count = write(descriptor, text.data() + written, text.size() - written);
@@ -154,7 +162,9 @@ bool write_file_atomically(const std::string& path, const std::string& text) {
   struct stat status {};
   const bool exists = stat(target.c_str(), &status) == 0;
   if (exists && !refused_kind(status).empty()) return fail(path, refused_kind(status));
-  if (exists && !S_ISREG(status.st_mode)) {
+  // A descriptor's file is written through even when it is a regular file: a rename would
+  // replace the file the shell redirected into (or, before links were followed, /dev/stdout).
+  if (exists && (!S_ISREG(status.st_mode) || descriptor_path(path))) {
     if (current_set) return current_set->stage(path, target, "", -1, text);
     return write_through(path, target, text);
   }
