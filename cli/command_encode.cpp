@@ -284,7 +284,12 @@ int run_encode(const EncodeOptions& options) {
     std::cerr << "pm: encode: --draws, --scale and --n must be at least 1\n";
     return kExitBadInput;
   }
-  if (!output_directories_exist({options.output, options.png_path, options.reconstruct_path})) return kExitBadInput;
+  std::vector<NamedPath> inputs = data_file_inputs(options.data);
+  inputs.push_back({"model", options.model_path});
+  inputs.push_back({"--params", options.params_path});
+  if (!refuse_overlapping_paths(inputs, {{"-o", options.output}, {"--png", options.png_path}, {"--reconstruct", options.reconstruct_path}}) ||
+      !output_directories_exist({options.output, options.png_path, options.reconstruct_path}))
+    return kExitBadInput;
   std::optional<PerDatumInput> input = load_per_datum_input(options.model_path, options.data, options.params_path, "encode");
   if (!input) return kExitBadInput;
   const LoadedModel& loaded = *input->loaded;

@@ -181,6 +181,11 @@ void print_table(const std::string& method, bool jacobian, const infer::Optimize
 }
 
 int run_fit(const FitOptions& options) {
+  std::vector<NamedPath> inputs = data_file_inputs(options.data);
+  for (NamedPath input : {NamedPath{"model", options.model_path}, NamedPath{"--init", options.init}, NamedPath{"--test", options.test}})
+    inputs.push_back(input);
+  if (!refuse_overlapping_paths(inputs, {{"-o", options.output}, {"--save-params", options.save_params}, {"--discrete-out", options.discrete_out}}))
+    return kExitBadInput;
   if (!output_directories_exist({options.output, options.save_params, options.discrete_out})) return kExitBadInput;
   std::unique_ptr<LoadedModel> loaded = load_model(options.model_path);
   if (!loaded) return kExitBadInput;
@@ -219,7 +224,7 @@ int run_fit(const FitOptions& options) {
   optimize_options.init_radius = init_radius(options);
   if (init_file_given(options)) {
     std::optional<nlohmann::json> saved = read_json_file(options.init);
-    if (!saved) return kExitBadInput;
+    if (!saved || !saved_params_fit_model(*saved, *model, options.init, "")) return kExitBadInput;
     std::string error;
     optimize_options.init = infer::unconstrain_params(*model, *saved, error);
     if (!error.empty()) {

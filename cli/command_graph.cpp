@@ -264,6 +264,9 @@ nlohmann::ordered_json graph_json(const LoadedModel& model, const Graph& graph) 
 }
 
 int run_graph(const GraphOptions& options) {
+  if (!refuse_overlapping_paths({{"model", options.model_path}}, {{"-o", options.output_path}}) ||
+      !output_directories_exist({options.output_path}))
+    return kExitBadInput;
   auto model = load_model(options.model_path);
   if (!model) return kExitBadInput;
   Graph graph = build_graph(*model);

@@ -192,7 +192,18 @@ int run_sample(const SampleOptions& options) {
     std::cerr << "pm: sample: -n must be at least 1\n";
     return kExitBadInput;
   }
-  if (!output_directories_exist({options.output_path, options.png_path})) return kExitBadInput;
+  {
+    std::vector<NamedPath> inputs = data_file_inputs(options.data);
+    inputs.push_back({"model", options.model_path});
+    inputs.push_back({"--params", options.params_path});
+    inputs.push_back({"--from", options.from_path});
+    std::vector<NamedPath> outputs = {{"--png", options.png_path}};
+    // -n N writes N files (numbered_path): each is checked, as each is written.
+    for (std::size_t draw = 0; !options.output_path.empty() && draw < options.count; ++draw)
+      outputs.push_back({"-o", options.count == 1 ? options.output_path : numbered_path(options.output_path, draw + 1)});
+    if (!refuse_overlapping_paths(inputs, outputs) || !output_directories_exist({options.output_path, options.png_path}))
+      return kExitBadInput;
+  }
   if (options.scale == 0) {
     std::cerr << "pm: sample: --scale must be at least 1\n";
     return kExitBadInput;
@@ -287,6 +298,10 @@ int run_sample(const SampleOptions& options) {
   std::vector<double> fixed;
   std::vector<std::size_t> from_columns;
   if (params) {
+    for (const compile::SimulatedValue& value : simulator->values())
+      if (value.role == compile::SimulatedRole::given && params->contains(value.name) &&
+          !saved_value_fits(options.params_path, "sample", value.name, (*params)[value.name], value.dims))
+        return kExitBadInput;
     std::string error;
     std::optional<std::vector<double>> values = compile::given_values_from_json(*simulator, *params, error);
     if (!values) {

@@ -47,7 +47,11 @@ int run_score(const ScoreOptions& options) {
     std::cerr << "pm: score: --k must be at least 1\n";
     return kExitBadInput;
   }
-  if (!output_directories_exist({options.output})) return kExitBadInput;
+  std::vector<NamedPath> inputs = data_file_inputs(options.data);
+  inputs.push_back({"model", options.model_path});
+  inputs.push_back({"--params", options.params_path});
+  if (!refuse_overlapping_paths(inputs, {{"-o", options.output}}) || !output_directories_exist({options.output}))
+    return kExitBadInput;
   std::optional<PerDatumInput> input = load_per_datum_input(options.model_path, options.data, options.params_path, "score");
   if (!input) return kExitBadInput;
   const LoadedModel& loaded = *input->loaded;

@@ -2,19 +2,17 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 
-#include "cli/interrupt.hpp"
 #include "lang/syntax/parse.hpp"
 #include "lang/syntax/printer.hpp"
 
@@ -51,65 +49,6 @@ std::unique_ptr<LoadedModel> load_model(const std::string& path) {
   return model;
 }
 
-bool write_file_atomically(const std::string& path, const std::string& text) {
-  // The temporary file sits beside the target (rename is atomic only within a file system)
-  // under a name no one else uses: the pid, and a counter against a stale file of an earlier
-  // run. It is registered with the interrupt handler BEFORE it is created, so a Ctrl-C at any
-  // point removes it (cli/interrupt.hpp).
-  auto fail = [&path](int error) {
-    std::cerr << "pm: cannot write '" << path << "': " << std::strerror(error) << "\n";
-    return false;
-  };
-  std::string temporary;
-  int descriptor = -1;
-  for (int attempt = 0; descriptor < 0 && attempt < 100; ++attempt) {
-    temporary = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(attempt);
-    if (!register_temporary_file(temporary)) return fail(ENAMETOOLONG);
-    descriptor = open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (descriptor < 0 && errno != EEXIST) {
-      int error = errno;
-      clear_temporary_file();
-      return fail(error);
-    }
-  }
-  if (descriptor < 0) {
-    clear_temporary_file();
-    return fail(EEXIST);
-  }
-  auto abandon = [&](int error) {
-    close(descriptor);
-    std::remove(temporary.c_str());
-    clear_temporary_file();
-    return fail(error);
-  };
-  for (std::size_t written = 0; written < text.size();) {
-    ssize_t count = write(descriptor, text.data() + written, text.size() - written);
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0) return abandon(errno);
-    written += static_cast<std::size_t>(count);
-  }
-  // On disk before the rename, so that a crash cannot leave the new name on empty blocks.
-  if (fsync(descriptor) != 0 && errno != EINVAL) return abandon(errno);
-  if (close(descriptor) != 0) {
-    int error = errno;
-    std::remove(temporary.c_str());
-    clear_temporary_file();
-    return fail(error);
-  }
-  if (interrupted()) {  // the handler removed the file; the run is stopping: keep nothing
-    clear_temporary_file();
-    return false;
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    int error = errno;
-    std::remove(temporary.c_str());
-    clear_temporary_file();
-    return fail(error);
-  }
-  clear_temporary_file();
-  return true;
-}
-
 std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::string>& arguments) {
   std::vector<io::DataSource> sources;
   for (const std::string& argument : arguments) {
@@ -119,20 +58,6 @@ std::vector<io::DataSource> data_sources_from_arguments(const std::vector<std::s
     sources.push_back(assignment ? io::DataSource::assignment(argument) : io::DataSource::file(argument));
   }
   return sources;
-}
-
-bool output_directories_exist(const std::vector<std::string>& paths) {
-  for (const std::string& path : paths) {
-    if (path.empty()) continue;
-    std::filesystem::path directory = std::filesystem::path(path).parent_path();
-    if (directory.empty()) directory = ".";
-    std::error_code error;
-    if (!std::filesystem::is_directory(directory, error)) {
-      std::cerr << "pm: cannot write '" << path << "': the directory '" << directory.string() << "' does not exist\n";
-      return false;
-    }
-  }
-  return true;
 }
 
 std::optional<io::DataSet> load_model_data(const LoadedModel& loaded, const std::vector<std::string>& data_arguments) {
@@ -305,6 +230,88 @@ CLI::Validator seed_value() {
       },
       "SEED");
 }
+
+bool valid_utf8(std::string_view text) {
+  // RFC 3629: 1 to 4 bytes, no overlong forms, no surrogates, nothing beyond U+10FFFF.
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (std::size_t k = 0, n = text.size(); k < n;) {
+    unsigned char lead = bytes[k];
+    std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || k + length > n) return false;
+    std::uint32_t code = length == 1 ? lead : lead & (0x7F >> length);
+    for (std::size_t j = 1; j < length; ++j) {
+      if ((bytes[k + j] & 0xC0) != 0x80) return false;
+      code = (code << 6) | (bytes[k + j] & 0x3F);
+    }
+    static constexpr std::uint32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < kSmallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    k += length;
+  }
+  return true;
+}
+
+std::string escaped_bytes(std::string_view text) {
+  std::string out;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    // Valid characters stay; each byte of an invalid sequence becomes \xNN.
+    std::size_t length = 1;
+    while (length <= 4 && k + length <= text.size() && !valid_utf8(text.substr(k, length))) ++length;
+    if (length <= 4 && k + length <= text.size()) {
+      out.append(text.substr(k, length));
+      k += length - 1;
+    } else {
+      out += fmt::format("\\x{:02X}", static_cast<unsigned char>(text[k]));
+    }
+  }
+  return out;
+}
+
+bool json_arguments_are_utf8(int argc, char** argv) {
+  bool json = false;
+  for (int k = 1; k < argc; ++k) json = json || std::string_view(argv[k]) == "--json";
+  if (!json) return true;
+  for (int k = 1; k < argc; ++k) {
+    if (valid_utf8(argv[k])) continue;
+    std::cerr << "pm: the argument '" << escaped_bytes(argv[k])
+              << "' is not valid UTF-8, which --json output cannot hold (JSON is UTF-8); rename the file, or drop "
+                 "--json\n";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// A count's check (no description: the help keeps CLI11's UINT): CLI11 reads "-1" into a
+// size_t as 2^64 - 1 (strtoull wraps), and 2^64 as 2^64 - 1 too (ERANGE is not checked), so
+// a count would mean "forever" instead of an error. Digits only, at most 2^64 - 1.
+CLI::Validator not_negative() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const std::size_t start = text.size() > 1 && text[0] == '+' ? 1 : 0;  // "+5", as std::stoll reads it
+        bool ok = text.size() > start && text.find_first_not_of("0123456789", start) == std::string::npos;
+        if (ok) {
+          errno = 0;
+          (void)std::strtoull(text.c_str(), nullptr, 10);
+          ok = errno != ERANGE;
+        }
+        if (!ok) return "must be a whole number from 0 to 18446744073709551615 (got " + text + ")";
+        return {};
+      },
+      "");
+}
+
+void refuse_negative_counts_in(CLI::App& command) {
+  for (CLI::Option* option : command.get_options()) {
+    const std::string type = option->get_type_name();
+    if (type.rfind("UINT", 0) == 0) option->check(not_negative());
+  }
+  for (CLI::App* subcommand : command.get_subcommands({})) refuse_negative_counts_in(*subcommand);
+}
+
+}  // namespace
+
+void refuse_negative_counts(CLI::App& app) { refuse_negative_counts_in(app); }
 
 void add_threads_option(CLI::App* command, std::size_t& threads) {
   command->add_option("--threads", threads,

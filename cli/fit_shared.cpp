@@ -34,6 +34,8 @@ std::optional<std::vector<double>> initial_variational_parameters(const FitOptio
   std::optional<nlohmann::json> file = read_json_file(options.init);
   if (!file) return std::nullopt;
   const nlohmann::json& saved = *file;
+  if (!saved_params_fit_model(saved, model.model, options.init, "", model.parameter_names(), compile::to_string(model.family)))
+    return std::nullopt;
   std::vector<double> init(model.dimension(), std::numeric_limits<double>::quiet_NaN());
   if (saved.contains("__guide__") && saved["__guide__"].contains("parameters") &&
       saved["__guide__"].value("family", "") == compile::to_string(model.family)) {

@@ -3,8 +3,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 namespace pm::cli {
@@ -13,14 +15,36 @@ namespace {
 // Lock-free atomics are the state a signal handler may touch (C++20 [support.signal]).
 std::atomic<bool> signal_received{false};
 std::atomic<int> polling_depth{0};
-std::atomic<bool> temporary_registered{false};
-char temporary_path[PATH_MAX];  // written only while temporary_registered is false
 
-static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free);
+// The temporary files in flight: an OutputSet (cli/common.hpp) stages every output of a run
+// before renaming them all, so there may be many (one per data set of `pm sample -n`). Slots
+// live in chunks that are allocated once and never freed, so the handler only ever reads
+// memory that stays valid: a chunk pointer, then a slot's path pointer, published with a
+// release store once its text is complete and cleared before the text is freed.
+constexpr std::size_t kChunkSlots = 1024;
+constexpr std::size_t kChunks = 1024;  // up to about a million files in flight
+struct Chunk {
+  std::atomic<char*> paths[kChunkSlots];
+};
+std::atomic<Chunk*> chunks[kChunks];
+std::atomic<std::size_t> slots_used{0};  // a bound on the slots ever filled (high-water mark)
+std::size_t lowest_free_slot = 0;        // every slot below it is taken (main thread only)
+
+static_assert(std::atomic<bool>::is_always_lock_free && std::atomic<int>::is_always_lock_free &&
+              std::atomic<char*>::is_always_lock_free && std::atomic<std::size_t>::is_always_lock_free);
+
+void remove_registered_temporaries() {
+  const std::size_t used = slots_used.load();
+  for (std::size_t slot = 0; slot < used; ++slot) {
+    Chunk* chunk = chunks[slot / kChunkSlots].load();
+    if (!chunk) continue;
+    if (char* path = chunk->paths[slot % kChunkSlots].load()) unlink(path);
+  }
+}
 
 extern "C" void on_interrupt(int signal_number) {
   bool second = signal_received.exchange(true);
-  if (temporary_registered.load()) unlink(temporary_path);
+  remove_registered_temporaries();
   if (polling_depth.load() > 0 && !second) {
     // The loop stops at its next poll; a temporary file it was writing is gone, so make sure
     // the write it was in fails rather than renames nothing into place: the writer checks
@@ -49,14 +73,34 @@ bool interrupted() { return signal_received.load(); }
 InterruptPolling::InterruptPolling() { polling_depth.fetch_add(1); }
 InterruptPolling::~InterruptPolling() { polling_depth.fetch_sub(1); }
 
-bool register_temporary_file(const std::string& path) {
-  if (path.size() + 1 > sizeof temporary_path) return false;
-  temporary_registered.store(false);
-  std::memcpy(temporary_path, path.c_str(), path.size() + 1);
-  temporary_registered.store(true);
-  return true;
+int register_temporary_file(const std::string& path) {
+  if (path.size() + 1 > PATH_MAX) return -1;
+  // Slots are taken in order and reused from the lowest free one (writes are sequential, on
+  // the main thread), so the scan is short in practice.
+  const std::size_t used = slots_used.load();
+  std::size_t slot = lowest_free_slot;
+  for (; slot < used; ++slot) {
+    Chunk* chunk = chunks[slot / kChunkSlots].load();
+    if (chunk && chunk->paths[slot % kChunkSlots].load() == nullptr) break;
+  }
+  if (slot >= kChunks * kChunkSlots) return -1;
+  if (!chunks[slot / kChunkSlots].load()) chunks[slot / kChunkSlots].store(new Chunk{});
+  char* copy = static_cast<char*>(std::malloc(path.size() + 1));
+  if (!copy) return -1;
+  std::memcpy(copy, path.c_str(), path.size() + 1);
+  chunks[slot / kChunkSlots].load()->paths[slot % kChunkSlots].store(copy);
+  lowest_free_slot = slot + 1;
+  if (slot >= used) slots_used.store(slot + 1);
+  return static_cast<int>(slot);
 }
 
-void clear_temporary_file() { temporary_registered.store(false); }
+void clear_temporary_file(int slot) {
+  if (slot < 0) return;
+  Chunk* chunk = chunks[static_cast<std::size_t>(slot) / kChunkSlots].load();
+  if (!chunk) return;
+  char* path = chunk->paths[static_cast<std::size_t>(slot) % kChunkSlots].exchange(nullptr);
+  std::free(path);
+  lowest_free_slot = std::min(lowest_free_slot, static_cast<std::size_t>(slot));
+}
 
 }  // namespace pm::cli

@@ -4,8 +4,9 @@
 // install_interrupt_handlers() (called once by main) sets a handler for both signals. On a
 // signal the handler
 //   1. sets the flag that interrupted() reads,
-//   2. removes the temporary file that write_file_atomically is writing, if any (the final
-//      file only ever appears by rename, complete; a file already renamed stays, whole),
+//   2. removes every temporary file registered here: the one write_file_atomically is
+//      writing and those an OutputSet has staged (the final files only ever appear by
+//      rename, complete; a file already renamed stays, whole),
 //   3. and ends the process with status 128 + the signal's number (130 for SIGINT, 143 for
 //      SIGTERM, as shells report a death by signal) -- unless a long-running loop has said,
 //      by holding an InterruptPolling, that it polls interrupted() and will stop by itself.
@@ -38,10 +39,12 @@ class InterruptPolling {
   InterruptPolling& operator=(const InterruptPolling&) = delete;
 };
 
-// The temporary file of an atomic write, removed by the handler if a signal arrives while it
-// exists. One at a time (writes are sequential). Registering fails (false) for a path longer
-// than the handler's buffer; the caller then picks a shorter name or writes without it.
-bool register_temporary_file(const std::string& path);
-void clear_temporary_file();
+// A temporary file of an atomic write, removed by the handler if a signal arrives while it
+// is registered. Several may be registered at once (an OutputSet stages every output before
+// renaming them all). Registering returns the slot to clear, or -1 for a path longer than
+// PATH_MAX (or out of memory); the caller then does not create the file. Call from the main
+// thread only.
+int register_temporary_file(const std::string& path);
+void clear_temporary_file(int slot);
 
 }  // namespace pm::cli

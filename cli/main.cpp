@@ -25,6 +25,12 @@ int main(int argc, char** argv) {
   pm::cli::add_compare_command(app, exit_code);
   pm::cli::add_score_command(app, exit_code);
   pm::cli::add_encode_command(app, exit_code);
+  pm::cli::refuse_negative_counts(app);
+  app.set_version_flag("--version", "pm " PM_VERSION);
+  // Every file a command writes is staged here and committed once it returns: all outputs
+  // or none (common.hpp). A return below without commit() removes the staged files.
+  pm::cli::OutputSet outputs;
+  if (!pm::cli::json_arguments_are_utf8(argc, argv)) return pm::cli::kExitBadInput;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ValidationError& error) {
@@ -45,10 +51,21 @@ int main(int argc, char** argv) {
     }
     int code = app.exit(error);
     return code == 0 ? pm::cli::kExitSuccess : pm::cli::kExitBadInput;
+  } catch (const nlohmann::json::type_error& error) {
+    // 316: a string to print as JSON is not UTF-8 (a name read from a file, a path): refused
+    // before any of it is printed, and the staged outputs are removed with `outputs`.
+    if (error.id != 316) {
+      std::cerr << "pm: internal error: " << error.what() << "\n";
+      return pm::cli::kExitInferenceFailed;
+    }
+    std::cerr << "pm: a name or path of this run is not valid UTF-8, which JSON output (--json, --save-params, "
+                 "sample's data files) cannot hold; nothing was written. Rename it (UTF-8) and run again\n";
+    return pm::cli::kExitBadInput;
   } catch (const std::exception& error) {
     // Never a crash: anything a command did not catch is reported, and the run failed.
     std::cerr << "pm: internal error: " << error.what() << "\n";
     return pm::cli::kExitInferenceFailed;
   }
+  if (!outputs.commit() && exit_code == pm::cli::kExitSuccess) exit_code = pm::cli::kExitBadInput;
   return pm::cli::interrupted() ? pm::cli::kExitInterrupted : exit_code;
 }

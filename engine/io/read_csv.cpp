@@ -84,6 +84,7 @@ struct Line {
 
 std::optional<RawData> read_csv_data(std::string_view path, std::string_view text, DataMessages& messages) {
   const std::string where(path);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // a UTF-8 byte-order mark (read_json.cpp)
   std::vector<Line> lines;
   std::size_t line_number = 0;
   for (std::size_t start = 0; start <= text.size();) {

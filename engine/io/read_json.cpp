@@ -2,6 +2,7 @@
 #include <array>
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <vector>
 
@@ -95,6 +96,61 @@ std::size_t original_offset(std::size_t offset, const std::vector<std::size_t>& 
   return offset - shift;
 }
 
+// Keys given twice in one object of a valid JSON text: nlohmann keeps the last silently, and
+// CmdStan refuses to define a variable twice, so pm names the key and both places. A scan of
+// the (already parsed, so well-formed) text: strings, brackets, and whether a string is a
+// key (it follows '{' or ',' inside an object).
+struct DuplicateKey {
+  std::string key;
+  std::size_t first = 0, second = 0;  // offsets of the opening quotes
+};
+
+std::vector<DuplicateKey> duplicate_keys(std::string_view text) {
+  std::vector<DuplicateKey> duplicates;
+  struct Level {
+    bool object = false;
+    std::map<std::string, std::size_t, std::less<>> keys;
+  };
+  std::vector<Level> levels;
+  bool expect_key = false;
+  for (std::size_t k = 0; k < text.size(); ++k) {
+    char c = text[k];
+    if (c == '"') {
+      const std::size_t start = k;
+      bool escaped = false;
+      for (++k; k < text.size() && text[k] != '"'; ++k)
+        if (text[k] == '\\') ++k, escaped = true;
+      if (!expect_key || levels.empty()) continue;
+      expect_key = false;
+      std::string key(text.substr(start + 1, k - start - 1));
+      if (escaped) {  // an escaped letter and the letter are one key
+        try {
+          key = nlohmann::json::parse(text.substr(start, k - start + 1)).get<std::string>();
+        } catch (const nlohmann::json::exception&) {
+        }
+      }
+      auto [position, fresh] = levels.back().keys.emplace(key, start);
+      if (!fresh) duplicates.push_back({key, position->second, start});
+      continue;
+    }
+    switch (c) {
+      case '{': levels.push_back({true, {}}); expect_key = true; break;
+      case '[': levels.push_back({false, {}}); expect_key = false; break;
+      case '}': case ']': if (!levels.empty()) levels.pop_back(); expect_key = false; break;
+      case ',': expect_key = !levels.empty() && levels.back().object; break;
+      default: break;
+    }
+  }
+  return duplicates;
+}
+
+// A UTF-8 byte-order mark (EF BB BF), which some editors on Windows write first: not part of
+// the data (RFC 8259 8.1 lets a parser ignore it), and left in it hides the first CSV column's
+// name and makes a JSON file unreadable.
+std::string_view without_byte_order_mark(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -103,6 +159,7 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 std::optional<RawData> read_json_data(std::string_view path, std::string_view text, DataMessages& messages) {
   const std::string where(path);
+  text = without_byte_order_mark(text);
   if (is_blank(text)) {
     messages.error(where + ": the data file is empty");
     return std::nullopt;
@@ -130,6 +187,16 @@ std::optional<RawData> read_json_data(std::string_view path, std::string_view te
                    std::string(document.type_name() == std::string("array") ? "an array" : "a single value"));
     return std::nullopt;
   }
+  bool repeated = false;
+  for (const DuplicateKey& duplicate : duplicate_keys(text)) {
+    auto [line, column] = line_and_column(text, duplicate.second);
+    auto [first_line, first_column] = line_and_column(text, duplicate.first);
+    messages.error(where + ":" + std::to_string(line) + ":" + std::to_string(column) + ": '" + duplicate.key +
+                   "' is given twice (first at " + std::to_string(first_line) + ":" + std::to_string(first_column) +
+                   "); give each name once");
+    repeated = true;
+  }
+  if (repeated) return std::nullopt;
   RawData data;
   for (auto& [name, value] : document.items()) data[name] = RawVariable{std::move(value), std::nullopt, std::nullopt, ""};
   return data;
@@ -143,13 +210,16 @@ std::optional<RawData> read_data_file(const std::string& path, DataMessages& mes
   }
   std::stringstream buffer;
   buffer << file.rdbuf();
-  std::string text = buffer.str();
+  const std::string contents = buffer.str();
+  const std::string_view text = without_byte_order_mark(contents);
   if (is_blank(text)) {
     messages.error(path + ": the data file is empty");
     return std::nullopt;
   }
   if (ends_with(path, ".csv") || ends_with(path, ".CSV")) return read_csv_data(path, text, messages);
   if (ends_with(path, ".json") || ends_with(path, ".JSON")) return read_json_data(path, text, messages);
+  // No known extension: sniffed by content. A JSON data file is an object, so it starts with
+  // '{'; a CSV file starts with its header, which cannot (a name starts with a letter).
   std::size_t first = text.find_first_not_of(" \t\r\n");
   if (text[first] == '{') return read_json_data(path, text, messages);
   return read_csv_data(path, text, messages);

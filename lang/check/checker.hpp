@@ -50,6 +50,8 @@ class Checker {
   void declare_nets();
   void collect_definitions();
   Symbol* add_symbol(const std::string& name, SymbolKind kind, SourceRange range);
+  // An error at `range` when `name` ends in "__" (reserved, as in Stan).
+  void refuse_reserved_name(const std::string& name, SourceRange range);
   Type declared_type(const TypeSpec& spec, Context& context);
   DeclaredSupport check_constraints(const TypeSpec& spec, Context& context, SymbolKind kind);
 

@@ -302,7 +302,17 @@ void Checker::check_block_list() {
   }
 }
 
+void Checker::refuse_reserved_name(const std::string& name, SourceRange range) {
+  // Stan reserves identifiers ending in "__" (lp__, accept_stat__, ...): the draws file's
+  // own columns end so, and a model's `lp__` would be a second lp__ column, a latent `a__`
+  // one that readers take for the sampler's.
+  if (name.size() >= 2 && name.compare(name.size() - 2, 2, "__") == 0)
+    diagnostics_.error(range, "'" + name + "' ends in '__': names ending in two underscores are reserved for the "
+                              "columns pm and Stan add to a draws file (lp__, ...); rename it");
+}
+
 Symbol* Checker::add_symbol(const std::string& name, SymbolKind kind, SourceRange range) {
+  refuse_reserved_name(name, range);
   if (const Symbol* existing = result_.find(name)) {
     diagnostics_.error(range, "'" + name + "' is defined twice");
     diagnostics_.note(existing->range, "'" + name + "' is first defined here");

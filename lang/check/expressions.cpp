@@ -1,6 +1,7 @@
 // The type of every expression: names, operators, indexing, literals. Calls are in calls.cpp.
 #include "lang/check/checker.hpp"
 #include "lang/check/expression_text.hpp"
+#include "lang/syntax/printer.hpp"
 
 namespace pm::lang::detail {
 namespace {
@@ -245,8 +246,8 @@ Type Checker::infer_binary(const Expr& expr, Context& context) {
     }
     case BinaryOp::Divide: {
       if (a.is_int_scalar() && b.is_int_scalar()) {
-        diagnostics_.warning(expr.range, "integer division rounds toward zero (as in Stan); write 1.0 * " +
-                                             expression_text(*expr.args[0]) + " / " + expression_text(*expr.args[1]) +
+        diagnostics_.warning(expr.range, "integer division rounds toward zero (as in Stan); write " +
+                                             print_real_division(*expr.args[0], *expr.args[1]) +
                                              " for real division");
         return Type::int_scalar();
       }

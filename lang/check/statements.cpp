@@ -355,6 +355,7 @@ void Checker::check_for(const Stmt& stmt, Context& context) {
       }
     }
   }
+  refuse_reserved_name(stmt.loop_variable, stmt.loop_variable_range);
   if (const Symbol* existing = result_.find(stmt.loop_variable)) {
     diagnostics_.error(stmt.loop_variable_range, "'" + stmt.loop_variable + "' is defined twice");
     diagnostics_.note(existing->range, "'" + stmt.loop_variable + "' is first defined here");

@@ -25,8 +25,11 @@ struct ConversionError : std::runtime_error {
 
 class Converter {
  public:
-  Converter(const position_cache_type& positions, iterator_type text_begin, int max_depth)
-      : positions_(positions), text_begin_(text_begin), max_depth_(max_depth) {}
+  // max_depth: nesting (for-plates, prefix, `^` and `? :` chains); max_expression_depth: the
+  // height of an expression's tree (lang/syntax/parse.hpp).
+  Converter(const position_cache_type& positions, iterator_type text_begin, int max_depth, int max_expression_depth)
+      : positions_(positions), text_begin_(text_begin), max_depth_(max_depth),
+        max_expression_depth_(max_expression_depth) {}
 
   Program program(const tree::program& items);
   ExprPtr expression(const tree::expression& node);
@@ -40,8 +43,11 @@ class Converter {
 
   SourceRange range_of(const x3::position_tagged& node) const;
   [[noreturn]] void fail(const x3::position_tagged& node, const std::string& message) const;
-  // Rejects a node deeper than the limit, reporting at `where` (its operator or bracket).
+  // Rejects a node whose tree is deeper than max_expression_depth_, reporting at `where` (its
+  // operator or bracket).
   void check_depth(int depth, const x3::position_tagged& where) const;
+  // "nesting deeper than max_depth_ levels" at `where`.
+  [[noreturn]] void fail_nesting(const x3::position_tagged& where) const;
 
   // convert_expression.cpp
   Built convert(const tree::conditional_chain& node);
@@ -73,6 +79,7 @@ class Converter {
   const position_cache_type& positions_;
   iterator_type text_begin_;
   int max_depth_;
+  int max_expression_depth_;
 };
 
 }  // namespace pm::lang::parser

@@ -27,7 +27,13 @@ void Converter::fail(const x3::position_tagged& node, const std::string& message
 }
 
 void Converter::check_depth(int depth, const x3::position_tagged& where) const {
-  if (depth > max_depth_) fail(where, "nesting deeper than " + std::to_string(max_depth_) + " levels");
+  if (depth > max_expression_depth_)
+    fail(where, "an expression more than " + std::to_string(max_expression_depth_) +
+                    " operators deep (a chain of that many terms); split it into definitions, or sum a vector");
+}
+
+void Converter::fail_nesting(const x3::position_tagged& where) const {
+  fail(where, "nesting deeper than " + std::to_string(max_depth_) + " levels");
 }
 
 ExprPtr Converter::expression(const tree::expression& node) { return convert(node).expr; }
@@ -37,7 +43,7 @@ ExprPtr Converter::expression(const tree::expression& node) { return convert(nod
 Converter::Built Converter::convert(const tree::conditional_chain& node) {
   if (node.rest.empty()) return convert(node.first);
   std::size_t count = node.rest.size();
-  if (count > static_cast<std::size_t>(max_depth_)) check_depth(max_depth_ + 1, node.rest[max_depth_]);
+  if (count > static_cast<std::size_t>(max_depth_)) fail_nesting(node.rest[max_depth_]);
   Built result = convert(node.rest[count - 1].else_value);
   for (std::size_t k = count; k-- > 0;) {
     Built condition = k == 0 ? convert(node.first) : convert(node.rest[k - 1].else_value);
@@ -89,7 +95,7 @@ Converter::Built Converter::convert(const tree::operand& node) {
 Converter::Built Converter::apply_prefixes(const std::vector<tree::token<UnaryOp>>& prefixes, Built operand) {
   // A chain longer than the limit is reported at the first operator beyond it, counting from
   // the left as for brackets (the fold below runs from the right).
-  if (prefixes.size() > static_cast<std::size_t>(max_depth_)) check_depth(max_depth_ + 1, prefixes[max_depth_]);
+  if (prefixes.size() > static_cast<std::size_t>(max_depth_)) fail_nesting(prefixes[max_depth_]);
   for (std::size_t k = prefixes.size(); k-- > 0;) {
     const tree::token<UnaryOp>& prefix = prefixes[k];
     int depth = operand.depth + 1;
@@ -112,7 +118,7 @@ Converter::Built Converter::convert(const tree::unary_expression& node) {
 Converter::Built Converter::convert(const tree::power_chain& node) {
   if (node.rest.empty()) return convert(node.first);
   std::size_t count = node.rest.size();
-  if (count > static_cast<std::size_t>(max_depth_)) check_depth(max_depth_ + 1, node.rest[max_depth_].op);
+  if (count > static_cast<std::size_t>(max_depth_)) fail_nesting(node.rest[max_depth_].op);
   Built exponent = apply_prefixes(node.rest[count - 1].prefixes, convert(node.rest[count - 1].operand));
   for (std::size_t j = count - 1; j >= 1; --j) {
     Built base = convert(node.rest[j - 1].operand);

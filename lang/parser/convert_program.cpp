@@ -128,7 +128,7 @@ void Converter::statements(const tree::statement& node, BlockKind block, int for
     const tree::for_statement& for_node = loop->get();
     std::size_t header_count = for_node.headers.size();
     if (for_depth + static_cast<int>(header_count) > max_depth_) {
-      check_depth(max_depth_ + 1, for_node.headers[static_cast<std::size_t>(std::max(0, max_depth_ - for_depth))]);
+      fail_nesting(for_node.headers[static_cast<std::size_t>(std::max(0, max_depth_ - for_depth))]);
     }
     // The innermost body first, then one For per header from the inside out.
     std::vector<Stmt> body;

@@ -102,7 +102,7 @@ std::optional<Program> parse_program(const SourceFile& file, Diagnostics& diagno
   position_cache_type positions(text.begin(), text.end());
   parser::tree::program tree;
   if (!run_parser(file, parser::program, positions, tree, diagnostics)) return std::nullopt;
-  parser::Converter converter(positions, text.begin(), kMaxNestingDepth);
+  parser::Converter converter(positions, text.begin(), kMaxNestingDepth, kMaxExpressionDepth);
   return convert_or_report(file, diagnostics, [&] { return converter.program(tree); });
 }
 
@@ -111,7 +111,7 @@ std::optional<ExprPtr> parse_expression(const SourceFile& file, Diagnostics& dia
   position_cache_type positions(text.begin(), text.end());
   parser::tree::expression tree;
   if (!run_parser(file, parser::expression, positions, tree, diagnostics)) return std::nullopt;
-  parser::Converter converter(positions, text.begin(), kMaxNestingDepth);
+  parser::Converter converter(positions, text.begin(), kMaxNestingDepth, kMaxExpressionDepth);
   return convert_or_report(file, diagnostics, [&] { return converter.expression(tree); });
 }
 

@@ -12,10 +12,18 @@
 
 namespace pm::lang {
 
-// Brackets, `? :` branches, operator chains, prefix operators and for-plates nest at most this
+// Brackets, `? :` branches, `^` chains, prefix operators and for-plates nest at most this
 // deep; deeper input is the error "nesting deeper than 256 levels". Every AST the parser returns
-// is therefore at most this deep, so recursive passes over it cannot overflow the stack.
+// is at most kMaxExpressionDepth deep, so recursive passes over it cannot overflow the stack.
 inline constexpr int kMaxNestingDepth = 256;
+// A left-associative chain (a + b + c ..., a * b * c ...) is flat to read but a tree as deep
+// as it is long: an expression's tree may be this deep (a sum of 2048 terms), and deeper is
+// the error "an expression more than 2048 operators deep". Brackets, prefix operators, `^`
+// and `? :` chains and for-plates still nest at most kMaxNestingDepth.
+// Measured (release build; check, check --print, graph, fit map and vi, diagnose, evidence on
+// a sum inside a call): 2045 terms need 1.5 to 2 MB of stack, 4090 terms 3 to 4 MB, so 2048
+// leaves a fourfold margin under the default 8 MB (tests/cli/sanitize.sh raises it for ASan).
+inline constexpr int kMaxExpressionDepth = 2048;
 
 std::optional<Program> parse_program(const SourceFile& file, Diagnostics& diagnostics);
 

@@ -249,6 +249,17 @@ std::string print_expression(const Expr& expr) {
   return out;
 }
 
+std::string print_real_division(const Expr& numerator, const Expr& denominator) {
+  // (1.0 * A) / B: A stands as the right operand of '*', B as the right operand of '/', each
+  // parenthesized unless it binds tighter than either (k / (n + k) -> 1.0 * k / (n + k);
+  // a * b / c -> 1.0 * (a * b) / c).
+  std::string out = "1.0 * ";
+  print_at(numerator, static_cast<Level>(kMultiplicative + 1), out);
+  out += " / ";
+  print_at(denominator, static_cast<Level>(kMultiplicative + 1), out);
+  return out;
+}
+
 std::string print_program(const Program& program) {
   std::string out;
   for (std::size_t k = 0; k < program.order.size(); ++k) {

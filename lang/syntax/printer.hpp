@@ -14,6 +14,10 @@ namespace pm::lang {
 
 std::string print_program(const Program& program);
 std::string print_expression(const Expr& expr);
+// `numerator / denominator` rewritten as real division, keeping its meaning: 1.0 * A / B with
+// A and B parenthesized where precedence needs it ("1.0 * k / (n + k)"), for the checker's
+// integer-division hint.
+std::string print_real_division(const Expr& numerator, const Expr& denominator);
 // The shortest decimal form of `value` that strtod reads back exactly, always with '.' or 'e'.
 std::string print_real(double value);
 

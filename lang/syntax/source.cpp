@@ -72,9 +72,24 @@ std::string render(const SourceFile& file, const Diagnostic& diagnostic) {
   std::string_view line = file.line_text(where.line);
   std::string out = file.path() + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
                     ": " + severity_word(diagnostic.severity) + ": " + diagnostic.message + "\n";
-  for (char c : line) out += c == '\t' ? ' ' : c;
+  // A long line (a generated model's 80 KB sum) is cut to a window around the column, marked
+  // "..." where it is cut, so that the message stays readable; the caret moves with it.
+  constexpr std::size_t kShown = 120, kBefore = 60;
+  std::size_t caret = static_cast<std::size_t>(where.column - 1);
+  std::size_t start = 0, end = line.size();
+  if (line.size() > kShown) {
+    start = caret > kBefore ? caret - kBefore : 0;
+    auto continuation = [&](std::size_t k) { return k < line.size() && (static_cast<unsigned char>(line[k]) & 0xC0) == 0x80; };
+    while (start > 0 && continuation(start)) --start;  // never inside a UTF-8 character
+    end = std::min(line.size(), start + kShown);
+    while (end < line.size() && continuation(end)) ++end;
+  }
+  const std::string cut_mark = "...";
+  if (start > 0) out += cut_mark;
+  for (char c : line.substr(start, end - start)) out += c == '\t' ? ' ' : c;
+  if (end < line.size()) out += cut_mark;
   out += '\n';
-  out.append(static_cast<std::size_t>(where.column - 1), ' ');
+  out.append(caret - start + (start > 0 ? cut_mark.size() : 0), ' ');
   out += "^\n";
   return out;
 }

@@ -193,7 +193,7 @@ done
 run_case "unknown subcommand" "frobnicate" frobnicate "$model"
 run_case "unknown method" "--method.*newton|newton.*--method" fit "$model" "${good[@]}" --method newton
 run_case "unknown method" "--method.*newton|newton.*--method" evidence "$model" "${good[@]}" --method newton
-run_case "--iter not a number" "Could not convert: --iter = many" fit "$model" "${good[@]}" --iter many
+run_case "--iter not a number" "pm: fit: --iter must be a whole number from 0 to 18446744073709551615 \\(got many\\)" fit "$model" "${good[@]}" --iter many
 run_case "missing --init file" "cannot read '.*no_such_init\.json'" fit "$model" "${good[@]}" --init "$out/../no_such_init.json"
 
 # Outputs into a missing directory: refused, and the other outputs of the run are not kept

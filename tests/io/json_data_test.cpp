@@ -201,5 +201,50 @@ TEST_CASE("JSON: keys that are not data are ignored with a note") {
   CHECK_FALSE(result.messages.has_errors());
 }
 
+
+TEST_CASE("JSON: a key given twice is an error naming it and both places (issue 15)") {
+  // nlohmann keeps the last value silently; CmdStan refuses to define a variable twice.
+  auto model = check_model(with_data("  int J;\n  vector[J] y;\n"));
+  TemporaryDirectory directory;
+  std::string path = directory.write("twice.json", "{\n  \"J\": 2,\n  \"y\": [1, 2],\n  \"J\": 3\n}\n");
+  LoadResult result = load(*model, {DataSource::file(path)});
+  CHECK_FALSE(result.data.has_value());
+  CHECK_MESSAGE(result.has(path + ":4:3: 'J' is given twice (first at 2:3)"), result.text());
+  CHECK_MESSAGE(result.messages.all().size() == 1, result.text());
+  // Spelled with an escape, it is the same key; inside a string or a nested value, a key's
+  // text is not a top-level key; in two different objects it is not repeated.
+  std::string escaped = directory.write("escaped.json", "{\"J\": 2, \"y\": [1, 2], \"\\u004a\": 2}");
+  LoadResult escaped_result = load(*model, {DataSource::file(escaped)});
+  CHECK_MESSAGE(escaped_result.has(escaped + ":1:23: 'J' is given twice (first at 1:2)"), escaped_result.text());
+  std::string fine = directory.write("fine.json", "{\"J\": 2, \"y\": [1, 2], \"note\": \"\\\"J\\\": 1\"}");
+  LoadResult fine_result = load(*model, {DataSource::file(fine)});
+  CHECK_MESSAGE(fine_result.data.has_value(), fine_result.text());
+}
+
+TEST_CASE("JSON and CSV: a UTF-8 byte-order mark is not data; a file without extension is sniffed") {
+  auto model = check_model(with_data("  int J;\n  vector[J] y;\n"));
+  TemporaryDirectory directory;
+  const std::string bom = "\xEF\xBB\xBF";
+  for (const std::string& name : {std::string("bom.json"), std::string("bom_json_no_extension"), std::string("bom.data")}) {
+    CAPTURE(name);
+    std::string path = directory.write(name, bom + "{\"J\": 2, \"y\": [1.5, 2]}");
+    LoadResult result = load(*model, {DataSource::file(path)});
+    REQUIRE_MESSAGE(result.data.has_value(), result.text());
+    CHECK(result.data->find("y")->values[0] == 1.5);
+  }
+  for (const std::string& name : {std::string("bom.csv"), std::string("bom_csv_no_extension")}) {
+    CAPTURE(name);
+    std::string path = directory.write(name, bom + "y\n1.5\n2\n");
+    LoadResult result = load(*model, {DataSource::file(path)});
+    REQUIRE_MESSAGE(result.data.has_value(), result.text());  // "y is missing" before
+    CHECK(result.data->find("y")->values[0] == 1.5);
+    CHECK(result.data->find("J")->scalar() == 2);
+  }
+  // Errors after a BOM keep their columns as an editor shows them (the mark has none).
+  std::string bad = directory.write("bom_bad.json", bom + "{\"J\": 2,, \"y\": [1]}");
+  LoadResult bad_result = load(*model, {DataSource::file(bad)});
+  CHECK_MESSAGE(bad_result.has(bad + ":1:9: malformed JSON"), bad_result.text());
+}
+
 }  // namespace
 }  // namespace pm::io::testing

@@ -137,10 +137,15 @@ TEST_CASE("nesting is limited to 256 levels, reported where it is exceeded") {
         "1:" + std::to_string(column + 2 + 8 * 256) + ": nesting deeper than 256 levels");
   CHECK(first_error(head + repeat("a ? ", deep) + "1" + repeat(" : 1", deep) + "; }") ==
         "1:" + std::to_string(column + 2 + 4 * 255) + ": nesting deeper than 256 levels");
-  // Left-associative chains and postfix chains make trees as deep as they are long.
-  CHECK(first_error(head + "a" + repeat(" + a", deep) + "; }").find("nesting deeper than 256 levels") != std::string::npos);
-  CHECK(first_error(head + "a" + repeat("'", deep) + "; }").find("nesting deeper than 256 levels") != std::string::npos);
-  CHECK(first_error(head + "a" + repeat("[1]", deep) + "; }").find("nesting deeper than 256 levels") != std::string::npos);
+  // Left-associative chains and postfix chains are flat to read but make trees as deep as they
+  // are long: not nesting (a sum of 257 terms is fine, issue 15), but limited to
+  // kMaxExpressionDepth, reported at the operator that goes beyond it.
+  const std::string too_deep = "an expression more than " + std::to_string(kMaxExpressionDepth) + " operators deep";
+  CHECK(first_error(head + "a" + repeat(" + a", deep) + "; }") ==
+        "1:" + std::to_string(column + 4 * kMaxExpressionDepth - 2) + ": " + too_deep +
+            " (a chain of that many terms); split it into definitions, or sum a vector");
+  CHECK(first_error(head + "a" + repeat("'", deep) + "; }").find(too_deep) != std::string::npos);
+  CHECK(first_error(head + "a" + repeat("[1]", deep) + "; }").find(too_deep) != std::string::npos);
   // for-plates, with and without braces.
   CHECK(first_error("model { " + repeat("for (i in 1:2) ", deep) + "x ~ normal(0, 1); }") ==
         "1:" + std::to_string(9 + 15 * 256) + ": nesting deeper than 256 levels");
@@ -157,6 +162,19 @@ TEST_CASE("every kind of bracket nests up to the limit (the block's brace is one
     Diagnostics diagnostics;
     CHECK(parse_program(file, diagnostics).has_value());
     CHECK(diagnostics.all().empty());
+  }
+}
+
+TEST_CASE("a flat chain is not nesting: sums and products up to kMaxExpressionDepth terms parse") {
+  for (const char* op : {" + ", " - ", " * ", " && "}) {
+    for (int terms : {257, 1000, kMaxExpressionDepth}) {
+      CAPTURE(op);
+      CAPTURE(terms);
+      SourceFile file("flat.pm", "model { x = a" + repeat(std::string(op) + "a", terms - 1) + "; }");
+      Diagnostics diagnostics;
+      CHECK(parse_program(file, diagnostics).has_value());
+      CHECK(diagnostics.all().empty());
+    }
   }
 }
 

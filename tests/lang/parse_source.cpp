@@ -69,3 +69,34 @@ TEST_CASE("a syntax error renders as the CLI prints it") {
   CHECK(render_all(file, diagnostics) ==
         "vae.pm:2:19: error: expected ';' after the statement\n  z ~ normal(0, 1)\n                  ^\n");
 }
+
+TEST_CASE("render cuts a long line to a window around the column, the caret still under it") {
+  // An 80 KB generated line must not be echoed whole (issue 15): at most 120 bytes of it,
+  // "..." where it is cut, and the caret under the same character.
+  std::string line;
+  for (int k = 0; k < 20000; ++k) line += "a + ";
+  line += "b";
+  SourceFile file("long.pm", "model {\n  x = " + line + ";\n}\n");
+  const std::uint32_t offset = static_cast<std::uint32_t>(8 + 6 + 4 * 10000);  // the 10001st 'a'
+  std::string text = render(file, Diagnostic{Severity::Error, {offset, offset + 1}, "m"});
+  std::size_t first_newline = text.find('\n');
+  std::size_t second_newline = text.find('\n', first_newline + 1);
+  std::string shown = text.substr(first_newline + 1, second_newline - first_newline - 1);
+  std::string caret = text.substr(second_newline + 1);
+  CHECK(shown.size() <= 126);
+  CHECK(shown.rfind("...", 0) == 0);
+  CHECK(shown.substr(shown.size() - 3) == "...");
+  REQUIRE(caret.size() >= 2);
+  CHECK(caret.back() == '\n');
+  CHECK(caret[caret.size() - 2] == '^');
+  const std::size_t caret_column = caret.size() - 2;
+  REQUIRE(caret_column < shown.size());
+  CHECK(shown.substr(caret_column, 4) == "a + ");
+  CHECK(caret.find_first_not_of(" ") == caret_column);
+  // Near the start: cut only at the end; a short line is never cut.
+  std::string start = render(file, Diagnostic{Severity::Error, {14, 15}, "m"});
+  CHECK(start.find("\n  x = a + a") != std::string::npos);
+  CHECK(start.find("...\n") != std::string::npos);
+  SourceFile short_file("s.pm", "model { x = 1 }\n");
+  CHECK(render(short_file, Diagnostic{Severity::Error, {14, 14}, "m"}).find("...") == std::string::npos);
+}
