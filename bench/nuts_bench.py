@@ -28,7 +28,7 @@ MODELS = {
     "eight_schools_nc": ("examples/eight_schools_noncentered.pm", "eight_schools.json", "eight_schools_nc.stan"),
     "logreg": ("bench/logistic_regression.pm", "@logreg.json", "logreg.stan"),
     "gmm": ("bench/mixture.pm", "gmm.json", "gmm.stan"),
-    "radon": ("bench/radon.pm", "radon.json", "radon.stan"),
+    "radon": ("tests/data/radon.pm", "radon.json", "radon.stan"),
 }
 
 

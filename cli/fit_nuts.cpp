@@ -68,22 +68,6 @@ class ProgressLine {
   std::vector<std::size_t> iterations_;
 };
 
-void print_start_failure(const LoadedModel& loaded, const infer::StartFailure& failure, std::size_t chain,
-                         std::uint64_t seed) {
-  std::string message = fmt::format(
-      "chain {} cannot start: the log density or its gradient is not finite at every starting point tried ({} "
-      "attempts, seed {}); try --init with a plausible point",
-      chain + 1, failure.attempts, seed);
-  if (failure.statement) {
-    lang::Diagnostic diagnostic{lang::Severity::Error, failure.statement->range,
-                                message + fmt::format("; this statement's term is {}{}", failure.term_value,
-                                                      failure.values.empty() ? "" : " (" + failure.values + ")")};
-    std::cerr << lang::render(*loaded.file, diagnostic);
-  } else {
-    std::cerr << "pm: fit: " << message << " (the log-Jacobian of a constrained variable, or a gradient)\n";
-  }
-}
-
 // The generated block once per kept draw of each chain (fit_variational.cpp's evaluate_generated):
 // chain c's rows use a seed derived from (seed, c), so the columns repeat with the seed whatever
 // the thread count. Appends the generated columns to every chain's rows.
@@ -132,7 +116,7 @@ io::SampleSettings sample_settings(const FitOptions& options, std::size_t chain)
   s.num_chains = options.chains;
   s.id = chain + 1;
   s.data_files = options.data;
-  if (!options.init.empty()) s.init = options.init;
+  s.init = options.init.empty() ? fmt::format("{}", init_radius(options)) : options.init;
   s.seed = options.seed;
   s.output_file = io::chain_file_name(options.output, chain + 1);
   return s;
@@ -175,6 +159,11 @@ void add_nuts_options(CLI::App* command, FitOptions& options) {
 }
 
 int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded) {
+  if (options.starts_given) {
+    std::cerr << "pm: fit: --starts is for map and mle; --method nuts runs --chains independent chains, each from "
+                 "its own start\n";
+    return kExitBadInput;
+  }
   if (has_nets(loaded.checked)) {
     std::cerr << "pm: fit: --method nuts samples every param, but a net's weights are point parameters with no "
                  "prior; use --method vi (docs/nets.md)\n";
@@ -218,9 +207,10 @@ int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded) {
   nuts.adapt_delta = options.adapt_delta;
   nuts.dense_metric = options.metric == "dense";
   nuts.save_warmup = options.save_warmup;
-  if (!options.init.empty()) {
+  nuts.init_radius = init_radius(options);
+  if (init_file_given(options)) {
     std::optional<nlohmann::json> saved = read_json_file(options.init);
-    if (!saved) return kExitBadInput;
+    if (!saved || !saved_params_fit_model(*saved, samplers.front(), options.init, "")) return kExitBadInput;
     std::string error;
     nuts.init = infer::unconstrain_params(samplers.front(), *saved, error);
     if (!error.empty()) {
@@ -246,7 +236,8 @@ int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded) {
   if (show_progress) line.clear();
   for (std::size_t c = 0; c < result.chains.size(); ++c)
     if (result.chains[c].failure) {
-      print_start_failure(loaded, *result.chains[c].failure, c, options.seed);
+      std::cerr << "pm: fit: chain " << c + 1 << " cannot start\n";
+      print_start_failure(loaded, *result.chains[c].failure, "fit", options.seed);
       return kExitInferenceFailed;
     }
   result.unavailable = infer::latents_without_posterior(workers.front().report ? *workers.front().report : samplers.front(),

@@ -3,6 +3,12 @@
 // innermost run sees each operand either as a contiguous segment or as one broadcast value
 // (op_support.hpp, with_operand), so every run is one vectorized Eigen expression. In the
 // backward pass a broadcast operand's contributions are summed (accumulate()).
+// GCC 12 reports the deliberate `__m512d __Y = __Y;` of its own avx512fintrin.h
+// (_mm512_undefined_pd, reached through Eigen's AVX512 kernels) as uninitialized: GCC bug
+// 105593, a false positive in a system header, raised where the templates are instantiated.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
 #include <cmath>
 #include <limits>
 #include <memory>

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "engine/infer/hmc_adaptation.hpp"
+#include "engine/infer/initialize.hpp"
 #include "engine/infer/nuts.hpp"
 #include "engine/random/stream.hpp"
 
@@ -25,34 +26,18 @@ LogDensityFunction log_density_of(compile::CompiledModel& model) {
   };
 }
 
-// A start where the log density and its gradient are finite (sample_nuts.hpp, "Starts").
+// A start where the log density and its gradient are finite: every method's rule (initialize.hpp).
 std::optional<StartFailure> find_start(NutsSampler& sampler, compile::CompiledModel& model, const NutsOptions& options,
                                        random::Stream& stream) {
-  const std::size_t dimension = model.dimension();
-  bool all_given = options.init.size() == dimension;
-  for (double value : options.init) all_given = all_given && !std::isnan(value);
-  std::vector<double> q(dimension);
-  std::size_t attempt = 0;
-  for (; attempt < kMaxStartAttempts; ++attempt) {
-    for (std::size_t i = 0; i < dimension; ++i) {
-      double drawn = options.init_radius > 0 ? stream.uniform(-options.init_radius, options.init_radius) : 0.0;
-      q[i] = (i < options.init.size() && !std::isnan(options.init[i])) ? options.init[i] : drawn;
-    }
-    if (sampler.set_point(q)) return std::nullopt;
-    if (all_given || options.init_radius == 0) {  // a fixed point cannot be redrawn
-      ++attempt;
-      break;
-    }
+  InitialPoint start = find_initial_point(model, {.radius = options.init_radius, .init = options.init}, stream);
+  if (start.failure) return start.failure;
+  if (!sampler.set_point(start.unconstrained)) {  // cannot happen: the same evaluation was finite
+    StartFailure failure;
+    failure.attempts = start.attempts;
+    failure.radius = options.init_radius;
+    return failure;
   }
-  StartFailure failure;
-  failure.attempts = attempt;
-  failure.log_density = model.program->value_only(q, model.log_density);
-  if (const compile::FactorTerm* term = model.first_non_finite_term()) {
-    failure.statement = term->statement;
-    failure.term_value = model.program->value(term->value);
-    failure.values = model.describe_arguments(*term);
-  }
-  return failure;
+  return std::nullopt;
 }
 
 // The columns of one kept draw: the sampler's, the report model's values at q, and a value

@@ -12,9 +12,9 @@
 // of threads or on which thread ran it. Workers run chains c = w, w + W, ... in parallel,
 // each on its own compiled models (a Program's buffers are not shared).
 //
-// Starts: as every method's (uniform(-R, R) per unconstrained coordinate, or --init with its
-// NaN coordinates drawn), redrawn until the log density and its gradient are finite, up to
-// kMaxStartAttempts times.
+// Starts: every method's rule (initialize.hpp: uniform(-R, R) per unconstrained coordinate, or
+// --init with its NaN coordinates drawn, redrawn until the log density and its gradient are
+// finite, up to kMaxStartAttempts times), from the chain's own stream.
 //
 // Per kept draw the report model (which forms the discrete posteriors when the model has
 // summed-out latents) is evaluated once at the draw: its constrained values, reported
@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "engine/compile/compiled_model.hpp"
-#include "engine/infer/optimize.hpp"
+#include "engine/infer/initialize.hpp"
 
 namespace pm::infer {
 

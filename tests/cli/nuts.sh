@@ -169,6 +169,13 @@ grep -q "cannot start" "$scratch/err" && grep -q "target" "$scratch/err" || fail
 [ $? -eq 2 ] || fail "nets under nuts: want exit 2"
 grep -q "net" "$scratch/err" || fail "nets under nuts: $(cat "$scratch/err")"
 
+"$pm" fit "$scratch/normal.pm" --method nuts --starts 3 > /dev/null 2> "$scratch/err"
+[ $? -eq 2 ] && grep -q "chains" "$scratch/err" || fail "--starts under nuts: want exit 2 naming --chains"
+# A start whose density underflows inside a sqrt at ~4 in 10 default starts (issue 20's
+# mcycle_gp structure): the shared start routine redraws, and every chain starts.
+"$pm" fit "$source_dir/tests/data/gp_underflow.pm" -d "$source_dir/tests/data/gp_underflow.json" --method nuts \
+  --warmup 300 --draws 200 --json > "$scratch/gp.json" 2> "$scratch/err" || fail "gp_underflow under nuts: $(head -3 "$scratch/err")"
+
 if [ "$failures" -ne 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
