@@ -45,8 +45,10 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](CLI::App* command) {
                                             return command->get_name() == argv[1];
                                           }).empty()) {
-      std::cerr << "pm: unknown command '" << argv[1]
-                << "' (commands: check, graph, fit, evidence, sample, score, encode, summary, diagnose; see pm --help)\n";
+      std::string commands;  // the registered ones, so the list cannot fall behind
+      for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; }))
+        commands += (commands.empty() ? "" : ", ") + command->get_name();
+      std::cerr << "pm: unknown command '" << argv[1] << "' (commands: " << commands << "; see pm --help)\n";
       return pm::cli::kExitBadInput;
     }
     int code = app.exit(error);
