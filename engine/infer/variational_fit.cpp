@@ -7,10 +7,10 @@
 #include <cmath>
 #include <limits>
 
-#include <Eigen/Dense>
 #include <fmt/format.h>
 
 #include "engine/infer/lbfgs.hpp"
+#include "stdlib/transforms/eigen_dense.hpp"
 
 namespace pm::infer {
 namespace {

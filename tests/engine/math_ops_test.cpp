@@ -7,13 +7,13 @@
 #include <functional>
 #include <vector>
 
-#include <Eigen/Dense>
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <doctest/doctest.h>
 
 #include "engine/ad/builder.hpp"
 #include "support/expect_gradient.hpp"
+#include "stdlib/transforms/eigen_dense.hpp"
 
 using namespace pm;
 using ad::Node;

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <vector>
 
-#include <Eigen/Dense>
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
@@ -13,6 +12,7 @@
 #include "engine/infer/optimize.hpp"
 #include "engine/infer/params_json.hpp"
 #include "engine/random/stream.hpp"
+#include "stdlib/transforms/eigen_dense.hpp"
 
 namespace pm::infer {
 namespace {
