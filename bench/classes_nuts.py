@@ -28,7 +28,9 @@ import argparse
 import csv
 import json
 import os
+import statistics
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True
 from posteriordb_accuracy import REPO, first_error_line, run_command
@@ -51,11 +53,13 @@ def read_reference(path):
         return {row["parameter"]: (float(row["mean"]), float(row["sd"])) for row in csv.DictReader(f)}
 
 
-def run_fit(args, model, data, method):
+def run_fit(args, model, data, method, seed, output=None):
     cmd = [args.pm, "fit", os.path.join(CLASSES, model + ".pm"), "-d", os.path.join(CLASSES, data + ".json"),
-           "--method", method, "--json", "--seed", str(args.seed)]
+           "--method", method, "--json", "--seed", str(seed)]
     if method == "nuts":
         cmd += ["--threads", str(args.threads)]
+    if output:
+        cmd += ["-o", output]
     cmd += args.pm_args.split()
     done, wall = run_command(["nice"] + cmd if args.nice else cmd, args.timeout)
     if done is None:
@@ -84,12 +88,38 @@ def errors_against(summary, reference):
     return max(errs), (max(ratios, key=lambda r: abs(r - 1)) if ratios else None), missing
 
 
-def evaluate(args, model, data, has_ref):
-    row = {"name": model}
-    fit, row["time_s"] = run_fit(args, model, data, "nuts")
-    if "error" in fit:
-        row["error"] = fit["error"]
-        return row
+def chain_spread(prefix, chains):
+    """The largest (max - min of the chains' means) / (mean of the chains' sds) over every
+    quantity of the per-chain CSVs PREFIX_1.csv ...: above ~2, some chains sit in another mode
+    (slow mixing within one mode leaves a few tenths: each chain mean's MCSE is ~1/sqrt(ESS))."""
+    means, sds = {}, {}
+    for c in range(1, chains + 1):
+        with open(f"{prefix}_{c}.csv", newline="") as f:
+            rows = list(csv.reader(line for line in f if not line.startswith("#")))
+        header, body = rows[0], rows[1:]
+        for k, name in enumerate(header):
+            if name.endswith("__"):
+                continue
+            values = [float(r[k]) for r in body]
+            means.setdefault(name, []).append(statistics.fmean(values))
+            sds.setdefault(name, []).append(statistics.stdev(values))
+    spread, worst = 0.0, ""
+    for name, m in means.items():
+        sd = statistics.fmean(sds[name])
+        if sd > 0 and (max(m) - min(m)) / sd > spread:
+            spread, worst = (max(m) - min(m)) / sd, name
+    return spread, worst
+
+
+def evaluate(args, model, data, has_ref, seed):
+    row = {"name": model, "seed": seed}
+    with tempfile.TemporaryDirectory() as tmp:
+        fit, row["time_s"] = run_fit(args, model, data, "nuts", seed, os.path.join(tmp, "fit.csv"))
+        if "error" in fit:
+            row["error"] = fit["error"]
+            return row
+        row["spread"], row["spread_worst"] = chain_spread(os.path.join(tmp, "fit"), fit["chains"])
+    row["split"] = row["spread"] > 2
     rhats = [q["rhat"] for q in fit["summary"].values() if q.get("rhat") is not None]
     esss = [q["ess_bulk"] for q in fit["summary"].values() if q.get("ess_bulk") is not None]
     row.update(rhat=max(rhats) if rhats else None, ess=min(esss) if esss else None,
@@ -103,7 +133,7 @@ def evaluate(args, model, data, has_ref):
         row["ok"] = (row["max_err"] <= 0.1 and row["sd_ratio"] is not None and abs(row["sd_ratio"] - 1) <= 0.1
                      and not row["missing"])
         if args.vi:
-            vi, row["vi_time_s"] = run_fit(args, model, data, "vi")
+            vi, row["vi_time_s"] = run_fit(args, model, data, "vi", seed)
             if "error" in vi:
                 row["vi_err"] = "failed: " + vi["error"][:40]
             else:
@@ -113,6 +143,8 @@ def evaluate(args, model, data, has_ref):
     else:
         warned = any("R-hat" in w for w in row["warnings"])
         row["flagged"] = row["rhat"] is not None and row["rhat"] > 1.01 and warned
+        # the check: R-hat flags the run exactly when its chains sit in different modes
+        row["check"] = row["flagged"] or not row["split"]
     return row
 
 
@@ -126,10 +158,13 @@ def cells_of(r, with_vi):
     if "error" in r:
         c = [r["name"], "error: " + r["error"][:70]] + [""] * 5 + [f"{r['time_s']:.1f}"]
     elif "flagged" in r:
-        c = [r["name"], "(multimodal)", "", "R-hat flagged" if r["flagged"] else "NOT FLAGGED",
+        verdict = ("split, flagged" if r["flagged"] else "split, NOT FLAGGED") if r["split"] else \
+                  ("one mode, flagged" if r["flagged"] else "one mode")
+        c = [r["name"], "(multimodal)", "", verdict,
              fmt(r["rhat"], ".3f"), fmt(r["ess"], ".0f"), str(r["div"]), f"{r['time_s']:.1f}"]
     else:
-        c = [r["name"], fmt(r["max_err"], ".3f"), fmt(r["sd_ratio"], ".3f"), "yes" if r["ok"] else "NO",
+        c = [r["name"], fmt(r["max_err"], ".3f"), fmt(r["sd_ratio"], ".3f"),
+             ("yes" if r["ok"] else "NO") + (" (split)" if r["split"] else ""),
              fmt(r["rhat"], ".3f"), fmt(r["ess"], ".0f"), str(r["div"]), f"{r['time_s']:.1f}"]
     if with_vi:
         vi = "flagged" not in r and "error" not in r
@@ -160,6 +195,7 @@ def main():
     p.add_argument("--pm", default=os.path.join(REPO, "build", "pm"))
     p.add_argument("--only", default="", help="comma-separated model names")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seeds", type=int, default=1, help="run seeds S..S+N-1, a table each, then a tally")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--timeout", type=float, default=1200, help="seconds per pm run")
     p.add_argument("--pm-args", default="", help="extra arguments for pm fit (one string)")
@@ -169,21 +205,40 @@ def main():
     p.add_argument("--json-out", default="")
     args = p.parse_args()
     wanted = [w for w in args.only.split(",") if w]
-    rows = []
-    for model, data, has_ref in MODELS:
-        if wanted and model not in wanted:
-            continue
-        rows.append(evaluate(args, model, data, has_ref))
-        print_row(rows[-1], args, header=len(rows) == 1)
-        sys.stdout.flush()
-    ref_rows = [r for r in rows if "flagged" not in r]
-    multi = [r for r in rows if "flagged" in r]
-    print(f"\n{sum(1 for r in ref_rows if r.get('ok'))} of {len(ref_rows)} models within 0.1 sd on every mean "
-          f"and 10% on every sd; {sum(1 for r in multi if r['flagged'])} of {len(multi)} multimodal cases "
-          "flagged by R-hat")
-    for r in rows:
-        for w in r.get("warnings", []):
-            print(f"  {r['name']}: {w}")
+    everything = []
+    for seed in range(args.seed, args.seed + args.seeds):
+        if args.seeds > 1:
+            print(f"\nseed {seed}")
+        rows = []
+        for model, data, has_ref in MODELS:
+            if wanted and model not in wanted:
+                continue
+            rows.append(evaluate(args, model, data, has_ref, seed))
+            print_row(rows[-1], args, header=len(rows) == 1)
+            sys.stdout.flush()
+        ref_rows = [r for r in rows if "flagged" not in r]
+        multi = [r for r in rows if "flagged" in r]
+        print(f"\n{sum(1 for r in ref_rows if r.get('ok'))} of {len(ref_rows)} models within 0.1 sd on every mean "
+              f"and 10% on every sd; multimodal cases: {sum(1 for r in multi if r['split'])} of {len(multi)} with "
+              f"chains in different modes, {sum(1 for r in multi if r['split'] and r['flagged'])} of them flagged "
+              "by R-hat")
+        for r in rows:
+            for w in r.get("warnings", []):
+                print(f"  {r['name']}: {w}")
+        everything += rows
+    if args.seeds > 1:
+        print(f"\nover seeds {args.seed}..{args.seed + args.seeds - 1}:")
+        for model, _, has_ref in MODELS:
+            rs = [r for r in everything if r["name"] == model and "error" not in r]
+            if not rs:
+                continue
+            split = [r for r in rs if r["split"]]
+            line = f"  {model:<10} chains in different modes on {len(split)}/{len(rs)} seeds, " \
+                   f"R-hat > 1.01 on {sum(1 for r in split if r['rhat'] > 1.01)} of those"
+            if has_ref:
+                line += f"; within the targets on {sum(1 for r in rs if r.get('ok'))}/{len(rs)}"
+            print(line)
+    rows = everything
     if args.json_out:
         with open(args.json_out, "w") as f:
             json.dump(rows, f, indent=1)
