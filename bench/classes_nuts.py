@@ -16,12 +16,15 @@ parameters:
             (all latents, not only the reference's subset)
   div       divergent transitions after warmup (all chains)
   time      wall time of the whole pm process
+  (split)   the chains sit in different modes: some quantity's chain means lie more than 2
+            within-chain sds apart (read from the per-chain CSVs of -o, in a temporary directory)
   vi        with --vi: `pm fit --method vi` (meanfield, seed S): its max err, k-hat and what
             pm said of its stop ("converged", ...), for contrast
 
 The multimodal cases (bimodal: the mixture without its ordering; factor_l1: the factor model
 with only its first loading positive) have no reference: their check is that pm's R-hat
-exceeds 1.01 and pm warns that the chains disagree ("flagged").
+exceeds 1.01 and pm warns that the chains disagree ("flagged") whenever the chains split.
+--seeds N repeats everything for seeds S..S+N-1 and tallies splits, flags and targets.
 Standard library only (Debian's python3).
 """
 import argparse
