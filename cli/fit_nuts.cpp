@@ -184,9 +184,12 @@ int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded) {
     std::cerr << lang::render_all(*loaded.file, diagnostics);
     if (!model) return kExitBadInput;
     samplers.push_back(std::move(*model));
-    if (!discrete) continue;
-    model = compile::compile_model(loaded.checked, *data, {.include_priors = true, .include_jacobian = true},
-                                   diagnostics);
+    // The per-draw report: with discrete latents the full model (their posteriors need the
+    // factors), otherwise the constrained values and definitions alone.
+    model = compile::compile_model(
+        loaded.checked, *data,
+        {.include_priors = true, .include_jacobian = true, .discrete_posteriors = true, .factors = discrete},
+        diagnostics);
     if (!model) return kExitBadInput;
     reports.push_back(std::move(*model));
   }
@@ -197,7 +200,7 @@ int run_fit_nuts(const FitOptions& options, const LoadedModel& loaded) {
   }
   std::vector<infer::NutsWorker> workers;
   for (std::size_t w = 0; w < worker_count; ++w)
-    workers.push_back({&samplers[w], discrete ? &reports[w] : &samplers[w]});
+    workers.push_back({&samplers[w], &reports[w]});
 
   infer::NutsOptions nuts;
   nuts.chains = options.chains;

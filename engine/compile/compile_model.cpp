@@ -75,6 +75,17 @@ std::vector<std::string> CompiledModel::definition_names() const {
   return names;
 }
 
+void CompiledModel::append_reported_values(std::vector<double>& out) const {
+  for (const ParameterSlot& slot : slots) {
+    std::span<double> slot_values = program->values(slot.value);
+    out.insert(out.end(), slot_values.begin(), slot_values.end());
+  }
+  for (const ReportedDefinition& definition : definitions) {
+    std::span<double> definition_values = program->values(definition.value);
+    out.insert(out.end(), definition_values.begin(), definition_values.end());
+  }
+}
+
 std::vector<double> CompiledModel::definition_values() const {
   std::vector<double> values;
   for (const ReportedDefinition& definition : definitions) {
@@ -113,7 +124,7 @@ std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, 
       constrain_slot(slot, slot.symbol->range);
       lowerer.bind(slot.name, slot.value);
     }
-    ad::Node sum = lower_model_factors(model, lowerer, *graph, data, current);
+    ad::Node sum = options.factors ? lower_model_factors(model, lowerer, *graph, data, current) : ad::Node{};
     auto accumulate = [&](ad::Node term) { sum = sum.valid() ? ad::add(sum, term) : term; };
     if (options.include_jacobian)
       for (const ParameterSlot& slot : model.slots) accumulate(slot.log_jacobian);

@@ -41,6 +41,11 @@ struct CompileOptions {
   // Form the Bayes-rule posteriors of summed-out discrete latents (their nodes are evaluated
   // with every forward and backward pass); false leaves DiscreteLatent::log_posterior invalid.
   bool discrete_posteriors = true;
+  // false: no factor is lowered, so a forward pass computes only the constrained values and
+  // the reported definitions (log_density is the Jacobians' sum): a sampler's per-draw
+  // report, a fraction of a log density's cost. Not for models with summed-out discrete
+  // latents, whose posteriors need the factors.
+  bool factors = true;
 };
 
 struct ParameterSlot {
@@ -130,6 +135,8 @@ struct CompiledModel {
   // The same for the reported definitions.
   std::vector<std::string> definition_names() const;
   std::vector<double> definition_values() const;
+  // Both, appended to `out` without a temporary (a sampler's row per draw).
+  void append_reported_values(std::vector<double>& out) const;
 };
 
 // Null (with located errors in `diagnostics`: shapes that disagree with the data, functions

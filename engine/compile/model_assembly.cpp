@@ -198,7 +198,7 @@ ad::Node lower_model_factors(CompiledModel& model, Lowerer& lowerer, const graph
     current = enumeration.first_statement();
     Contraction contraction = enumeration.eliminate();
     if (contraction.log_total.valid()) {
-      model.terms.push_back({current, contraction.log_total, true});
+      model.terms.push_back({current, contraction.log_total, true, {}});
       accumulate(contraction.log_total);
     }
     std::map<tensor::DimId, ad::Node> posteriors;

@@ -35,6 +35,12 @@ NutsSampler::NutsSampler(LogDensityFunction target, std::size_t dimension, Eucli
       *v = Eigen::VectorXd::Zero(n);
     s.propose_final = current_;
   }
+  Trajectory& t = trajectory_;
+  for (PhasePoint* z : {&t.forward, &t.backward, &t.sample, &t.propose}) *z = current_;
+  for (Eigen::VectorXd* v : {&t.p_fwd_fwd, &t.p_sharp_fwd_fwd, &t.p_fwd_bck, &t.p_sharp_fwd_bck, &t.p_bck_fwd,
+                             &t.p_sharp_bck_fwd, &t.p_bck_bck, &t.p_sharp_bck_bck, &t.rho, &t.rho_fwd, &t.rho_bck,
+                             &t.rho_extended})
+    *v = Eigen::VectorXd::Zero(n);
 }
 
 void NutsSampler::evaluate(PhasePoint& z) {
@@ -117,13 +123,20 @@ bool NutsSampler::build_tree(std::size_t depth, PhasePoint& propose, Eigen::Vect
 NutsTransition NutsSampler::transition(random::Stream& stream) {
   metric_.sample_momentum(stream, current_.p);
   // The trajectory's two ends, the current draw and the proposal of the last subtree.
-  PhasePoint forward = current_, backward = current_, sample = current_, propose = current_;
-  Eigen::VectorXd p_fwd_fwd = current_.p, p_sharp_fwd_fwd(current_.p.size());
+  Trajectory& tr = trajectory_;
+  PhasePoint &forward = tr.forward, &backward = tr.backward, &sample = tr.sample, &propose = tr.propose;
+  forward = current_, backward = current_, sample = current_, propose = current_;
+  Eigen::VectorXd &p_fwd_fwd = tr.p_fwd_fwd, &p_sharp_fwd_fwd = tr.p_sharp_fwd_fwd;
+  Eigen::VectorXd &p_fwd_bck = tr.p_fwd_bck, &p_sharp_fwd_bck = tr.p_sharp_fwd_bck;
+  Eigen::VectorXd &p_bck_fwd = tr.p_bck_fwd, &p_sharp_bck_fwd = tr.p_sharp_bck_fwd;
+  Eigen::VectorXd &p_bck_bck = tr.p_bck_bck, &p_sharp_bck_bck = tr.p_sharp_bck_bck;
+  Eigen::VectorXd &rho = tr.rho, &rho_fwd = tr.rho_fwd, &rho_bck = tr.rho_bck, &rho_extended = tr.rho_extended;
+  p_fwd_fwd = current_.p;
   metric_.velocity(current_.p, p_sharp_fwd_fwd);
-  Eigen::VectorXd p_fwd_bck = p_fwd_fwd, p_sharp_fwd_bck = p_sharp_fwd_fwd;
-  Eigen::VectorXd p_bck_fwd = p_fwd_fwd, p_sharp_bck_fwd = p_sharp_fwd_fwd;
-  Eigen::VectorXd p_bck_bck = p_fwd_fwd, p_sharp_bck_bck = p_sharp_fwd_fwd;
-  Eigen::VectorXd rho = current_.p, rho_fwd(rho.size()), rho_bck(rho.size()), rho_extended(rho.size());
+  p_fwd_bck = p_fwd_fwd, p_sharp_fwd_bck = p_sharp_fwd_fwd;
+  p_bck_fwd = p_fwd_fwd, p_sharp_bck_fwd = p_sharp_fwd_fwd;
+  p_bck_bck = p_fwd_fwd, p_sharp_bck_bck = p_sharp_fwd_fwd;
+  rho = current_.p;
 
   NutsTransition result;
   double log_sum_weight = 0;  // log exp(H0 - H0)

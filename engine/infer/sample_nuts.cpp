@@ -49,10 +49,7 @@ void record_draw(const NutsTransition& t, double step_size, const PhasePoint& po
                            static_cast<double>(t.leapfrog_steps), t.divergent ? 1.0 : 0.0, t.energy});
   report.program->value_only(std::span<const double>(point.q.data(), static_cast<std::size_t>(point.q.size())),
                              report.log_density);
-  std::vector<double> values = report.constrained_values();
-  rows.insert(rows.end(), values.begin(), values.end());
-  values = report.definition_values();
-  rows.insert(rows.end(), values.begin(), values.end());
+  report.append_reported_values(rows);
   if (report.discrete_latents.empty()) return;
   std::vector<compile::DiscretePosterior> posteriors = report.discrete_posteriors();
   if (sums.empty()) {

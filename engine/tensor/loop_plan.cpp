@@ -52,7 +52,7 @@ void LoopPlan::offsets_at(std::size_t element, std::size_t* offsets) const {
 
 LoopPlan::Cursor LoopPlan::cursor_at(std::size_t element) const {
   Cursor cursor;
-  if (element_count_ == 0) return cursor;
+  if (element_count_ == 0 || element == 0) return cursor;  // the start: every counter and offset 0
   cursor.inner = element % sizes_[0];
   element /= sizes_[0];
   for (int d = 1; d < rank_; ++d) {

@@ -7,7 +7,31 @@ namespace {
 
 using namespace kernel_math;
 
+// The common case `y ~ bernoulli(theta)` with one theta for the block (KernelArg::uniform)
+// strictly inside (0, 1): its two logs once per block instead of per element, and, when the
+// caller accepts it (kernel.hpp), the block sum of the theta partial,
+//   sum_j d/dtheta = k / theta - (count - k) / (1 - theta),   k = sum_j n_j.
+// Returns false (nothing written) when an outcome is not 0 or 1 or theta is not inside (0, 1).
+bool bernoulli_uniform_theta(const ad::KernelCall& call, double* out, double* const* partials) {
+  const auto n = arg(call, 0);
+  const double theta = call.args[1].data[0];
+  if (!(theta > 0.0 && theta < 1.0) || !all_binary(n)) return false;
+  const double log_theta = std::log(theta), log1m_theta = std::log1p(-theta);
+  result(out, call.count) = n * log_theta + (1.0 - n) * log1m_theta;  // exact for n in {0, 1}
+  if (double* d = wanted(partials, 1)) {
+    if (call.summed_partials) {
+      const double k = n.sum();
+      d[0] = k / theta - (static_cast<double>(call.count) - k) / (1.0 - theta);
+      call.summed_partials[1] = true;
+    } else {
+      result(d, call.count) = n * (1.0 / theta + 1.0 / (1.0 - theta)) - 1.0 / (1.0 - theta);
+    }
+  }
+  return true;
+}
+
 void bernoulli_log_density(const ad::KernelCall& call, double* out, double* const* partials) {
+  if (call.count > 0 && call.args[1].uniform && bernoulli_uniform_theta(call, out, partials)) return;
   const auto n = arg(call, 0), theta = arg(call, 1);
   const auto valid = (theta >= 0.0) && (theta <= 1.0);
   if (all_binary(n) && all_between(theta, 0.0, 1.0)) {

@@ -56,5 +56,36 @@ model {
   check_theta(*elementwise);
 }
 
+TEST_CASE("without its factors a model reports the same values, and its density is the Jacobians' alone") {
+  // The per-draw report of a sampler (CompileOptions::factors = false, fit_nuts.cpp).
+  const std::string text = R"(
+data { int<lower=0> J; vector[J] y; vector<lower=0>[J] sigma; }
+latent { real mu; real<lower=0> tau; vector[J] eta; }
+model {
+  mu ~ normal(0, 5); tau ~ cauchy(0, 5); eta ~ normal(0, 1);
+  theta = mu + tau * eta;
+  y ~ normal(theta, sigma);
+})";
+  auto full = compile_text(text, kEightSchoolsJson);
+  auto values_only = compile_text(text, kEightSchoolsJson, {.include_priors = true, .include_jacobian = true,
+                                                            .discrete_posteriors = true, .factors = false});
+  REQUIRE(full->model.has_value());
+  REQUIRE(values_only->model.has_value());
+  CHECK(values_only->model->terms.empty());
+  CHECK(values_only->model->constrained_names() == full->model->constrained_names());
+  CHECK(values_only->model->definition_names() == full->model->definition_names());
+  const std::vector<double> u{1.5, std::log(2.0), 0.1, -0.2, 0.3};
+  full->evaluate(u);
+  // tau = exp(u[1]): the only Jacobian term is log tau = u[1].
+  CHECK(values_only->evaluate(u) == doctest::Approx(u[1]).epsilon(1e-14));
+  CHECK(values_only->model->constrained_values() == full->model->constrained_values());
+  CHECK(values_only->model->definition_values() == full->model->definition_values());
+  std::vector<double> appended;
+  values_only->model->append_reported_values(appended);
+  std::vector<double> expected = full->model->constrained_values();
+  for (double v : full->model->definition_values()) expected.push_back(v);
+  CHECK(appended == expected);
+}
+
 }  // namespace
 }  // namespace pm::compile

@@ -85,7 +85,7 @@ TEST_CASE("a net's weights from saved params: x given z has mean W z + b") {
 
 TEST_CASE("z drawn from its prior: x has mean b and variance |W_j|^2 + s^2") {
   const nlohmann::json saved = saved_weights();
-  auto fixture = simulate_text(kLinearDecoder, R"({"N": 1})", {.seed = 9, .net_weights = &saved}, {"x"});
+  auto fixture = simulate_text(kLinearDecoder, R"({"N": 1})", {.given = {}, .seed = 9, .net_weights = &saved}, {"x"});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   Simulator& simulator = *fixture->simulator;
   const SimulatedValue* x = simulator.find("x");
@@ -113,13 +113,13 @@ TEST_CASE("a net without weights, a missing weight and a misshapen one are error
 
   nlohmann::json missing = saved_weights();
   missing.erase("decoder.layer1.bias");
-  auto no_bias = simulate_text(kLinearDecoder, R"({"N": 1})", {.net_weights = &missing}, {"x"});
+  auto no_bias = simulate_text(kLinearDecoder, R"({"N": 1})", {.given = {}, .net_weights = &missing}, {"x"});
   CHECK(no_bias->simulator == nullptr);
   CHECK(no_bias->messages().find("'decoder.layer1.bias' is missing") != std::string::npos);
 
   nlohmann::json transposed = saved_weights();
   transposed["decoder.layer1.weight"] = {{1.0, 0.5, 0.0}, {-2.0, 0.5, 3.0}};  // [n_in][n_out]: wrong
-  auto wrong = simulate_text(kLinearDecoder, R"({"N": 1})", {.net_weights = &transposed}, {"x"});
+  auto wrong = simulate_text(kLinearDecoder, R"({"N": 1})", {.given = {}, .net_weights = &transposed}, {"x"});
   CHECK(wrong->simulator == nullptr);
   CHECK(wrong->messages().find("'decoder.layer1.weight' in the params file should be nested arrays of 3 x 2") !=
         std::string::npos);

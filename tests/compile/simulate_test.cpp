@@ -51,7 +51,7 @@ model {
 )";
 
 TEST_CASE("prior predictive of a normal-normal model: moments of y and its covariance across elements") {
-  auto fixture = simulate_text(kNormalNormal, R"({"N": 3})", {.seed = 11}, {"y"});
+  auto fixture = simulate_text(kNormalNormal, R"({"N": 3})", {.given = {}, .seed = 11}, {"y"});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   Simulator& simulator = *fixture->simulator;
   // Declaration order: the data block's y before the latent mu.
@@ -81,13 +81,13 @@ TEST_CASE("prior predictive of a normal-normal model: moments of y and its covar
 }
 
 TEST_CASE("a draw depends on (seed, draw index) only") {
-  auto fixture = simulate_text(kNormalNormal, R"({"N": 2})", {.seed = 5}, {"y"});
+  auto fixture = simulate_text(kNormalNormal, R"({"N": 2})", {.given = {}, .seed = 5}, {"y"});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   std::vector<double> first = fixture->simulator->run({}, 7);
   fixture->simulator->run({}, 8);
   CHECK(fixture->simulator->run({}, 7) == first);
   CHECK(fixture->simulator->run({}, 8) != first);
-  auto other_seed = simulate_text(kNormalNormal, R"({"N": 2})", {.seed = 6}, {"y"});
+  auto other_seed = simulate_text(kNormalNormal, R"({"N": 2})", {.given = {}, .seed = 6}, {"y"});
   CHECK(other_seed->simulator->run({}, 7) != first);
 }
 
@@ -132,7 +132,7 @@ model {
   }
 }
 )",
-                               R"({"N": 4, "g": [1, 2, 2, 1]})", {.seed = 2});
+                               R"({"N": 4, "g": [1, 2, 2, 1]})", {.given = {}, .seed = 2});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   const SimulatedValue* z = fixture->simulator->find("z");
   REQUIRE(z);
@@ -152,7 +152,7 @@ model {
   tau ~ normal(0, 1);
 }
 )",
-                               "{}", {.seed = 9});
+                               "{}", {.given = {}, .seed = 9});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   const std::size_t draws = 20000;
   std::vector<double> tau(draws);
@@ -177,7 +177,7 @@ model {
   }
 }
 )",
-                               R"({"N": 5, "w": [0.2, 0.5, 0.3]})", {.seed = 4});
+                               R"({"N": 5, "w": [0.2, 0.5, 0.3]})", {.given = {}, .seed = 4});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   CHECK(fixture->simulator->find("z")->is_int);
   std::vector<double> counts(3, 0.0);
@@ -209,7 +209,7 @@ model {
   v ~ multi_normal(centers, tiny);
 }
 )",
-                               R"({"N": 3, "location": [100, -100], "tiny": [[1e-6, 0], [0, 1e-6]]})", {.seed = 12},
+                               R"({"N": 3, "location": [100, -100], "tiny": [[1e-6, 0], [0, 1e-6]]})", {.given = {}, .seed = 12},
                                {"v"});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   Simulator& simulator = *fixture->simulator;
@@ -391,7 +391,7 @@ generated {
   matrix[3, 3] Omega = L * L';
 }
 )",
-                               "{}", {.generated = true, .seed = 5});
+                               "{}", {.given = {}, .generated = true, .seed = 5});
   REQUIRE_MESSAGE(fixture->simulator, fixture->messages());
   Simulator& simulator = *fixture->simulator;
   CHECK(simulator.find("L")->dims == std::vector<std::size_t>{3, 3});

@@ -217,3 +217,71 @@ TEST_CASE("normal: scalar mu and sigma over data through the factor op") {
 }
 
 }  // namespace pm::test
+
+// bernoulli with a uniform (broadcast scalar) theta takes a path of its own (bernoulli.cpp): its
+// two logs once per block and, when offered, the block sum of the theta partial. It must agree
+// with the general path, and leave invalid blocks to it.
+namespace pm::test {
+namespace {
+
+struct BernoulliCall {
+  std::vector<double> values, d_theta;
+  bool summed[2] = {false, false};
+};
+
+BernoulliCall call_bernoulli(const std::vector<double>& n, double theta, bool uniform, bool offer_sums) {
+  const std::size_t count = n.size();
+  const std::vector<double> thetas(count, theta);
+  std::vector<ad::KernelArg> args{{n.data()}, {thetas.data()}};
+  args[1].uniform = uniform;
+  BernoulliCall result;
+  result.values.assign(count, 12345.0);
+  result.d_theta.assign(count, 12345.0);
+  std::vector<double*> partial_pointers{nullptr, result.d_theta.data()};
+  ad::KernelCall call{count, args.data(), args.size()};
+  if (offer_sums) call.summed_partials = result.summed;
+  distribution("bernoulli").log_density(call, result.values.data(), partial_pointers.data());
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("bernoulli: the uniform-theta path and its summed partial agree with the general path") {
+  std::mt19937_64 engine(20261207);
+  std::vector<double> n(37);
+  for (double& v : n) v = coin()(engine);
+  for (double theta : {0.013, 0.37, 0.999}) {
+    INFO("theta " << theta);
+    const BernoulliCall general = call_bernoulli(n, theta, false, false);
+    const BernoulliCall per_element = call_bernoulli(n, theta, true, false);
+    const BernoulliCall summed = call_bernoulli(n, theta, true, true);
+    CHECK_FALSE(per_element.summed[1]);
+    CHECK(summed.summed[1]);
+    double total = 0;
+    for (std::size_t j = 0; j < n.size(); ++j) {
+      // std::log and std::log1p once against Eigen's vectorized ones per element: last bits.
+      check_close(per_element.values[j], general.values[j], 1e-14);
+      check_close(summed.values[j], general.values[j], 1e-14);
+      check_close(per_element.d_theta[j], general.d_theta[j], 1e-13);
+      total += general.d_theta[j];
+    }
+    check_close(summed.d_theta[0], total, 1e-12);
+  }
+  // Outside the fast path's conditions the general path answers: NaN for theta outside
+  // [0, 1], -inf for an outcome that is not 0 or 1, and no sum.
+  const BernoulliCall bad_theta = call_bernoulli(n, 1.5, true, true);
+  for (double v : bad_theta.values) CHECK(std::isnan(v));
+  CHECK_FALSE(bad_theta.summed[1]);
+  std::vector<double> bad_n = n;
+  bad_n[3] = 2.0;
+  const BernoulliCall outside = call_bernoulli(bad_n, 0.4, true, true);
+  CHECK(outside.values[3] == -std::numeric_limits<double>::infinity());
+  CHECK(std::isfinite(outside.values[2]));
+  CHECK_FALSE(outside.summed[1]);
+  // theta on the boundary: log 0 where the outcome has probability 0, as the general path.
+  const BernoulliCall edge = call_bernoulli(n, 1.0, true, true);
+  const BernoulliCall edge_general = call_bernoulli(n, 1.0, false, false);
+  for (std::size_t j = 0; j < n.size(); ++j) CHECK(edge.values[j] == edge_general.values[j]);
+}
+
+}  // namespace pm::test
