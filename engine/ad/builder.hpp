@@ -128,6 +128,20 @@ Node solve(Node a, Node b);     // A^{-1} b for b (n) or (n, c): Stan's mdivide_
 // Eigenvalues of a symmetric matrix (its lower triangle is read), ascending.
 Node eigenvalues_sym(Node a);
 
+// --- values written in place (indexing_ops.cpp) -----------------------------------------------
+// A recursion h[t] = f(h[t - 1]) assembled element by element costs O(size) per write as a
+// functional update (the whole copied each time: O(T^2) per pass). These two build it in one
+// buffer instead, O(written elements) per pass:
+// A buffer of `shape`, set to zeros at the start of every forward pass; it carries a gradient.
+Node in_place_start(Program& program, const Shape& shape);
+// A new version of `whole` (from in_place_start or an earlier write_in_place) with element
+// targets[i] (a flat offset in whole's layout) set to piece's element i (piece's layout). All
+// versions share one buffer, so the result equals the functional update only under the
+// contract of an assembly: no element is written twice, and every op that reads a version is
+// added to the program before the next write (a later reader of an old version would see the
+// newer writes). Backward adds the shared adjoint at the targets to piece's.
+Node write_in_place(Node whole, Node piece, std::vector<std::size_t> targets);
+
 // --- indexing (indexing_ops.cpp) ------------------------------------------------------------
 // x with dim `dim` fixed at `index` (0-based); the dim disappears.
 Node index(Node x, DimId dim, std::size_t index);

@@ -231,4 +231,46 @@ Node reshape(Node x, const std::vector<std::size_t>& event_sizes) {
   return y;
 }
 
+Node in_place_start(Program& program, const Shape& shape) {
+  Node start = program.add_node(shape, true);
+  const std::uint32_t index = start.index;
+  const std::size_t count = shape.element_count();
+  Program* p = &program;
+  record_callback(
+      program, "in_place_start", [=](bool) { std::fill_n(p->value_data(index), count, 0.0); }, [] {}, false);
+  return start;
+}
+
+Node write_in_place(Node whole, Node piece, std::vector<std::size_t> targets) {
+  Program& program = same_program(whole, piece);
+  const std::size_t count = piece.shape().element_count();
+  if (targets.size() != count)
+    throw std::invalid_argument(fmt::format("write_in_place: {} targets for {} values", targets.size(), count));
+  const std::size_t size = whole.shape().element_count();
+  for (std::size_t target : targets)
+    if (target >= size) throw std::invalid_argument(fmt::format("write_in_place: offset {} of {}", target, size));
+  if (!whole.requires_gradient() && piece.requires_gradient())
+    throw std::invalid_argument("write_in_place: the whole must carry a gradient (in_place_start)");
+  Node version = program.alias(whole);
+  auto offsets = std::make_shared<const std::vector<std::size_t>>(std::move(targets));
+  Program* p = &program;
+  const std::uint32_t buffer = version.index, source = piece.index;
+  record_callback(
+      program, "write_in_place",
+      [=](bool) {
+        double* to = p->value_data(buffer);
+        const double* from = p->value_data(source);
+        for (std::size_t i = 0; i < count; ++i) to[(*offsets)[i]] = from[i];
+      },
+      [=]() {
+        // The shared adjoint holds, at these elements, what every reader of this version or a
+        // later one added: the functional update's adjoint of the written slice.
+        const double* g = p->adjoint_data(buffer);
+        double* into = p->adjoint_data(source);
+        for (std::size_t i = 0; i < count; ++i) into[i] += g[(*offsets)[i]];
+      },
+      piece.requires_gradient());
+  return version;
+}
+
 }  // namespace pm::ad

@@ -39,6 +39,16 @@ Node Program::add_node(const Shape& shape, bool requires_gradient) {
   return Node{this, static_cast<std::uint32_t>(nodes_.size() - 1)};
 }
 
+Node Program::alias(Node of) {
+  const NodeRecord& target = nodes_[of.index];
+  if (target.is_parameter || !target.initial.empty())
+    throw std::logic_error("Program::alias: a parameter or a constant cannot be updated in place");
+  const std::uint32_t root = target.alias_of != kNoAlias ? target.alias_of : of.index;
+  Node node = add_node(target.shape, target.requires_gradient);
+  nodes_.back().alias_of = root;
+  return node;
+}
+
 std::size_t Program::add_scratch(std::size_t size) {
   scratch_.push_back(ScratchRecord{size, 0});
   finalized_ = false;
@@ -53,7 +63,7 @@ void Program::add_op(std::unique_ptr<Op> op) {
 void Program::finalize() {
   // Keep the values already in the arena (parameters set, constants overwritten).
   for (NodeRecord& node : nodes_) {
-    if (node.placed && !node.requires_gradient) {
+    if (node.placed && !node.requires_gradient && node.alias_of == kNoAlias) {
       auto begin = arena_.begin() + static_cast<std::ptrdiff_t>(node.value_offset);
       node.initial.assign(begin, begin + static_cast<std::ptrdiff_t>(node.shape.element_count()));
     }
@@ -72,7 +82,7 @@ void Program::finalize() {
   }
   value_size = adjoint_size = round_up(value_size);
   for (NodeRecord& node : nodes_) {
-    if (node.is_parameter) continue;
+    if (node.is_parameter || node.alias_of != kNoAlias) continue;
     std::size_t count = round_up(node.shape.element_count());
     node.value_offset = value_size;
     value_size += count;
@@ -81,6 +91,11 @@ void Program::finalize() {
       adjoint_size += count;
     }
   }
+  for (NodeRecord& node : nodes_)
+    if (node.alias_of != kNoAlias) {
+      node.value_offset = nodes_[node.alias_of].value_offset;
+      node.adjoint_offset = nodes_[node.alias_of].adjoint_offset;
+    }
   for (ScratchRecord& s : scratch_) {
     s.offset = value_size;
     value_size += round_up(s.size);

@@ -95,6 +95,10 @@ class Program {
 
   // --- for op implementations -------------------------------------------------------------
   Node add_node(const Shape& shape, bool requires_gradient);
+  // A node sharing `of`'s value and adjoint buffers (a later version of a value updated in
+  // place: see ad::write_in_place). Never a parameter or a constant.
+  Node alias(Node of);
+  bool is_alias(Node node) const { return nodes_[node.index].alias_of != kNoAlias; }
   // Scratch space of `size` doubles in the arena (no adjoint); returns its id.
   std::size_t add_scratch(std::size_t size);
   void add_op(std::unique_ptr<Op> op);
@@ -140,7 +144,9 @@ class Program {
     std::size_t value_offset = 0;
     std::size_t adjoint_offset = 0;
     bool placed = false;
+    std::uint32_t alias_of = kNoAlias;  // the node whose buffers this one shares
   };
+  static constexpr std::uint32_t kNoAlias = 0xffffffffu;
   struct ScratchRecord {
     std::size_t size = 0;
     std::size_t offset = 0;

@@ -273,6 +273,7 @@ void check_memory_budget(ad::Program& program, lang::SourceRange where) {
   std::string largest_shape;
   for (std::size_t i = 0; i < program.node_count(); ++i) {
     ad::Node node{&program, static_cast<std::uint32_t>(i)};
+    if (program.is_alias(node)) continue;  // shares another node's buffers
     const tensor::Shape shape = program.shape(node);
     const double elements = static_cast<double>((shape.element_count() + 7) / 8 * 8);
     bytes += elements * sizeof(double) * (program.requires_gradient(node) ? 2.0 : 1.0);

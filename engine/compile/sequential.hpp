@@ -62,6 +62,10 @@ bool slice_is_empty(const std::vector<WrittenDim>& slice);
 // slice's elements of `whole` are known to be zeros (never written), so no mask is needed.
 ad::Node write_slice(Lowerer& lowerer, ad::Node whole, ad::Node piece, const std::vector<WrittenDim>& slice,
                      const std::vector<std::size_t>& dims, bool fresh = false);
+// The flat offsets in `whole` (event dims 0.. as the variable's) of each element of a piece
+// shaped slice_shape(slice), in the piece's layout: the targets of ad::write_in_place.
+std::vector<std::size_t> slice_offsets(const tensor::Shape& piece, const std::vector<WrittenDim>& slice,
+                                       const tensor::Shape& whole);
 
 // Definitions (sequential_definitions.cpp): a name the graph marks assembled (defined by
 // several statements or inside a sequential loop: `nu[1] = ...; for (t in 2:T) nu[t] = mu +

@@ -98,7 +98,10 @@ void assemble_definitions(Lowerer& lowerer, const lang::Symbol& requested) {
     for (std::size_t size : assembly.dims) total *= size;
     std::vector<tensor::Dim> dims;
     for (std::size_t k = 0; k < assembly.dims.size(); ++k) dims.push_back({tensor::event(static_cast<int>(k)), assembly.dims[k]});
-    assembly.value = lowerer.constant(tensor::Shape(dims), std::vector<double>(total, 0.0));
+    // One buffer written in place (O(written) per write, not O(total)): ad::write_in_place's
+    // contract holds, as each element is written once and every read of a partial value is
+    // lowered where it stands, before the next write.
+    assembly.value = ad::in_place_start(lowerer.program(), tensor::Shape(dims));
     assembly.written.assign(total, 0);
     lowerer.bind(name, assembly.value);
     group.emplace(name, std::move(assembly));
@@ -144,7 +147,7 @@ void assemble_definitions(Lowerer& lowerer, const lang::Symbol& requested) {
     if (!(piece.shape() == expected))
       throw LocatedError(statement.range, "this value is shaped " + piece.shape().to_string() + " but its left side " +
                                               expected.to_string());
-    assembly.value = write_slice(lowerer, assembly.value, piece, slice, assembly.dims, /*fresh=*/true);
+    assembly.value = ad::write_in_place(assembly.value, piece, slice_offsets(expected, slice, assembly.value.shape()));
     lowerer.bind(symbol.name, assembly.value);  // later statements read what is written so far
   };
 

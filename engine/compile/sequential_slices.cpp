@@ -152,4 +152,31 @@ ad::Node write_slice(Lowerer& lowerer, ad::Node whole, ad::Node piece, const std
   return ad::add(ad::multiply(whole, mask), embed(lowerer, piece, positions, dims));
 }
 
+std::vector<std::size_t> slice_offsets(const tensor::Shape& piece, const std::vector<WrittenDim>& slice,
+                                       const tensor::Shape& whole) {
+  // Per written dim k: the piece's dim that runs along it (none for a fixed index) and whole's stride.
+  std::vector<int> piece_position(slice.size(), -1);
+  std::vector<std::size_t> whole_stride(slice.size());
+  int span = 0;
+  for (std::size_t k = 0; k < slice.size(); ++k) {
+    whole_stride[k] = whole.stride(whole.position(tensor::event(static_cast<int>(k))));
+    if (slice[k].kind == WrittenDim::Kind::span) piece_position[k] = piece.position(tensor::event(span++));
+    if (slice[k].kind == WrittenDim::Kind::plate) piece_position[k] = piece.position(slice[k].plate);
+  }
+  std::vector<std::size_t> offsets(piece.element_count());
+  for (std::size_t element = 0; element < offsets.size(); ++element) {
+    std::size_t offset = 0;
+    for (std::size_t k = 0; k < slice.size(); ++k) {
+      std::size_t coordinate = slice[k].offset;
+      if (piece_position[k] >= 0) {
+        const int i = piece_position[k];
+        coordinate += element / piece.stride(i) % piece.dim(i).size;
+      }
+      offset += coordinate * whole_stride[k];
+    }
+    offsets[element] = offset;
+  }
+  return offsets;
+}
+
 }  // namespace pm::compile
