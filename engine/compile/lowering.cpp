@@ -3,6 +3,7 @@
 #include "engine/compile/lowering.hpp"
 
 #include <cmath>
+#include <set>
 
 #include "engine/compile/nets.hpp"
 #include "engine/compile/sequential.hpp"
@@ -165,6 +166,7 @@ const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange 
       in_progress_[name] = false;
       return bound_.at(name);
     }
+    if (!(symbol->data_only && data_lowerer_)) lower_dependencies_first(*definition);
     in_progress_[name] = true;
     value = symbol->data_only && data_lowerer_ ? copy_from_data_program(name, where) : lower_definition(*definition);
     in_progress_[name] = false;
@@ -196,6 +198,72 @@ ad::Node plates_as_leading_events(ad::Node node, const std::vector<PlateBinding>
   for (int k = 0; k < element_rank; ++k)
     node = ad::rename_dim(node, tensor::plate(kParkedPlates + k), tensor::event(index_rank + k));
   return node;
+}
+
+namespace {
+
+const lang::Expr* definition_value(const graph::DefinitionNode& definition) {
+  const lang::Stmt& statement = *definition.statement;
+  return statement.kind == lang::StmtKind::Declare ? statement.declaration->initializer.get() : statement.rhs.get();
+}
+
+// The names an expression reads, found without recursion (an expression's own nesting is
+// bounded by the parser, but this runs once per definition of a long chain).
+std::vector<std::string> names_read(const lang::Expr& root) {
+  std::vector<std::string> names;
+  std::vector<const lang::Expr*> pending{&root};
+  while (!pending.empty()) {
+    const lang::Expr* expr = pending.back();
+    pending.pop_back();
+    if (expr->kind == lang::ExprKind::Name) names.push_back(expr->name);
+    for (const lang::ExprPtr& arg : expr->args)
+      if (arg) pending.push_back(arg.get());
+    for (const lang::IndexArg& index : expr->indices)
+      for (const lang::ExprPtr* end : {&index.first, &index.last})
+        if (*end) pending.push_back(end->get());
+  }
+  return names;
+}
+
+}  // namespace
+
+void Lowerer::lower_dependencies_first(const graph::DefinitionNode& root) {
+  // Only plain definitions: one statement outside any loop, model or guide block, not
+  // data-only (those come from the data program), not yet bound. Others are left to defined().
+  auto plain = [&](const std::string& name) -> const graph::DefinitionNode* {
+    if (bound_.count(name) || in_progress_[name]) return nullptr;
+    const lang::Symbol* symbol = graph_.checked->find(name);
+    if (!symbol || (symbol->kind != lang::SymbolKind::ModelDefinition && symbol->kind != lang::SymbolKind::GuideDefinition))
+      return nullptr;
+    if (symbol->data_only && data_lowerer_) return nullptr;
+    const graph::DefinitionNode* node = graph_.definition(name);
+    if (!node || node->assembled() || node->iteration_local || !node->loops.empty() || !definition_value(*node))
+      return nullptr;
+    return node;
+  };
+  struct Frame {
+    const graph::DefinitionNode* node;
+    std::vector<std::string> reads;
+    std::size_t next = 0;
+  };
+  const lang::Expr* value = definition_value(root);
+  if (!value) return;
+  std::vector<Frame> stack{{&root, names_read(*value)}};
+  std::set<std::string, std::less<>> visited{root.symbol->name};
+  while (!stack.empty()) {
+    Frame& frame = stack.back();
+    if (frame.next < frame.reads.size()) {
+      const std::string& name = frame.reads[frame.next++];
+      if (visited.count(name)) continue;
+      visited.insert(name);
+      if (const graph::DefinitionNode* node = plain(name)) stack.push_back({node, names_read(*definition_value(*node))});
+      continue;
+    }
+    // Every plain definition it reads is bound: lowering it recurses one level at most.
+    const graph::DefinitionNode* done = frame.node;
+    stack.pop_back();
+    if (done != &root) defined(done->symbol->name, done->symbol->range);
+  }
 }
 
 DefinedValue Lowerer::lower_definition(const graph::DefinitionNode& definition) {

@@ -118,6 +118,10 @@ class Lowerer {
   bool reads_parameters(const lang::Expr& expr) const;
   ad::Node computed_once(const lang::Expr& expr, const LoopContext& context);
   DefinedValue lower_definition(const graph::DefinitionNode& definition);
+  // Lowers the plain definitions that `definition` reads (and theirs), deepest first, with an
+  // explicit stack, so that a chain of thousands (a2 = a1 + 1; a3 = a2 + 1; ...) does not
+  // recurse once per link through defined() and overflow the native stack.
+  void lower_dependencies_first(const graph::DefinitionNode& definition);
   DefinedValue copy_from_data_program(const std::string& name, lang::SourceRange where);
 
   ad::Program& program_;
