@@ -132,7 +132,8 @@ Node eigenvalues_sym(Node a);
 // A recursion h[t] = f(h[t - 1]) assembled element by element costs O(size) per write as a
 // functional update (the whole copied each time: O(T^2) per pass). These two build it in one
 // buffer instead, O(written elements) per pass:
-// A buffer of `shape`, set to zeros at the start of every forward pass; it carries a gradient.
+// A buffer of `shape`, set to zeros at the start of every forward pass; its versions carry a
+// gradient from the first write of a piece that does.
 Node in_place_start(Program& program, const Shape& shape);
 // A new version of `whole` (from in_place_start or an earlier write_in_place) with element
 // targets[i] (a flat offset in whole's layout) set to piece's element i (piece's layout). All

@@ -232,7 +232,7 @@ Node reshape(Node x, const std::vector<std::size_t>& event_sizes) {
 }
 
 Node in_place_start(Program& program, const Shape& shape) {
-  Node start = program.add_node(shape, true);
+  Node start = program.add_node(shape, false);
   const std::uint32_t index = start.index;
   const std::size_t count = shape.element_count();
   Program* p = &program;
@@ -249,9 +249,9 @@ Node write_in_place(Node whole, Node piece, std::vector<std::size_t> targets) {
   const std::size_t size = whole.shape().element_count();
   for (std::size_t target : targets)
     if (target >= size) throw std::invalid_argument(fmt::format("write_in_place: offset {} of {}", target, size));
-  if (!whole.requires_gradient() && piece.requires_gradient())
-    throw std::invalid_argument("write_in_place: the whole must carry a gradient (in_place_start)");
-  Node version = program.alias(whole);
+  // A version carries a gradient from the first piece that does (an int index built from
+  // data-only pieces stays free of parameters).
+  Node version = program.alias(whole, whole.requires_gradient() || piece.requires_gradient());
   auto offsets = std::make_shared<const std::vector<std::size_t>>(std::move(targets));
   Program* p = &program;
   const std::uint32_t buffer = version.index, source = piece.index;

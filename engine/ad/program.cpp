@@ -39,12 +39,12 @@ Node Program::add_node(const Shape& shape, bool requires_gradient) {
   return Node{this, static_cast<std::uint32_t>(nodes_.size() - 1)};
 }
 
-Node Program::alias(Node of) {
+Node Program::alias(Node of, bool requires_gradient) {
   const NodeRecord& target = nodes_[of.index];
   if (target.is_parameter || !target.initial.empty())
     throw std::logic_error("Program::alias: a parameter or a constant cannot be updated in place");
   const std::uint32_t root = target.alias_of != kNoAlias ? target.alias_of : of.index;
-  Node node = add_node(target.shape, target.requires_gradient);
+  Node node = add_node(target.shape, requires_gradient);
   nodes_.back().alias_of = root;
   return node;
 }
@@ -81,12 +81,17 @@ void Program::finalize() {
     value_size += node.shape.element_count();
   }
   value_size = adjoint_size = round_up(value_size);
-  for (NodeRecord& node : nodes_) {
+  // A buffer updated in place needs an adjoint when any of its versions carries a gradient.
+  std::vector<bool> aliased_with_gradient(nodes_.size(), false);
+  for (const NodeRecord& node : nodes_)
+    if (node.alias_of != kNoAlias && node.requires_gradient) aliased_with_gradient[node.alias_of] = true;
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    NodeRecord& node = nodes_[i];
     if (node.is_parameter || node.alias_of != kNoAlias) continue;
     std::size_t count = round_up(node.shape.element_count());
     node.value_offset = value_size;
     value_size += count;
-    if (node.requires_gradient) {
+    if (node.requires_gradient || aliased_with_gradient[i]) {
       node.adjoint_offset = adjoint_size;
       adjoint_size += count;
     }

@@ -95,9 +95,10 @@ class Program {
 
   // --- for op implementations -------------------------------------------------------------
   Node add_node(const Shape& shape, bool requires_gradient);
-  // A node sharing `of`'s value and adjoint buffers (a later version of a value updated in
-  // place: see ad::write_in_place). Never a parameter or a constant.
-  Node alias(Node of);
+  // A node sharing `of`'s value buffer and, when it carries a gradient, an adjoint buffer
+  // (a later version of a value updated in place: see ad::write_in_place). Never of a
+  // parameter or a constant. A version may carry a gradient where earlier ones do not.
+  Node alias(Node of, bool requires_gradient);
   bool is_alias(Node node) const { return nodes_[node.index].alias_of != kNoAlias; }
   // Scratch space of `size` doubles in the arena (no adjoint); returns its id.
   std::size_t add_scratch(std::size_t size);

@@ -137,6 +137,34 @@ for l in lines[1:]:
             assert r[col[f"T.{i}.{j}"]] == 2 * r[col[f"S.{i}.{j}"]], (i, j, r)
 PY
 
+# An int array assembled in a sequential loop and read as an index by the next iteration (a
+# Viterbi backtrack, as posteriordb's hmm_example does): path[k] = k. Its elements never depend
+# on the params, so reading one as an index is allowed (the in-place assembly must not mark
+# them as carrying a gradient). Under map, vi and nuts.
+cat > "$scratch/backtrack.pm" <<'PM'
+data { int<lower=2> N; }
+latent { real mu; }
+model { mu ~ normal(0, 1); }
+generated {
+  array[N] int back;
+  for (n in 1:N) back[n] = n;
+  array[N] int path;
+  path[N] = N;
+  for (s in 1:(N - 1)) path[N - s] = back[path[N - s + 1]] - 1;
+}
+PM
+for method in map vi "nuts --chains 1 --warmup 30 --draws 30"; do
+  # shellcheck disable=SC2086
+  "$pm" fit "$scratch/backtrack.pm" -d N=6 --method $method --seed 1 --json > "$scratch/backtrack.json" 2> "$scratch/err" ||
+    { fail "backtrack, $method: $(head -3 "$scratch/err")"; continue; }
+  python3 - "$scratch/backtrack.json" <<'PY' || fail "backtrack, $method: path[k] is not k"
+import json, sys
+summary = json.load(open(sys.argv[1]))["summary"]
+for k in range(1, 7):
+    assert summary[f"path[{k}]"]["mean"] == k, (k, summary[f"path[{k}]"])
+PY
+done
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)" >&2
   exit 1
