@@ -38,8 +38,11 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
   std::vector<tensor::Dim> whole_dims;
   for (std::size_t k = 0; k < dims.size(); ++k) whole_dims.push_back({tensor::event(static_cast<int>(k)), dims[k]});
   const tensor::Shape whole_shape(whole_dims);
-  ad::Node value = lowerer.constant(whole_shape, std::vector<double>(whole_shape.element_count(), 0.0));
+  // Written in place (O(drawn) per `~`, ad::write_in_place) while no element is drawn twice;
+  // a slice drawn again is written functionally (write_slice), as before.
+  ad::Node value = ad::in_place_start(lowerer.program(), whole_shape);
   lowerer.bind(symbol.name, value);
+  bool redrawn = false;
   // Which elements some `~` draws (row-major over `dims`): one never drawn would stay 0.
   std::vector<bool> drawn(whole_shape.element_count(), false);
   auto mark = [&](const std::vector<WrittenDim>& slice) {
@@ -54,6 +57,7 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
     while (true) {
       std::size_t flat = 0;
       for (std::size_t k = 0; k < dims.size(); ++k) flat = flat * dims[k] + index[k];
+      redrawn = redrawn || drawn[flat];
       drawn[flat] = true;
       std::size_t k = dims.size();
       while (k > 0 && ++index[k - 1] == last[k - 1]) index[k - 1] = first[k - 1], --k;
@@ -80,7 +84,8 @@ ad::Node draw_in_slices(Lowerer& lowerer, const lang::Symbol& symbol, const std:
         throw LocatedError(statement.range, "this `~` draws values shaped " + piece.shape().to_string() +
                                                 ", but its left side is shaped " + expected.to_string());
       mark(slice);
-      value = write_slice(lowerer, value, piece, slice, dims);
+      value = redrawn ? write_slice(lowerer, value, piece, slice, dims)
+                      : ad::write_in_place(value, piece, slice_offsets(expected, slice, value.shape()));
       lowerer.bind(symbol.name, value);  // later iterations read the slices drawn so far
     });
   }
