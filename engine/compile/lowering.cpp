@@ -166,8 +166,8 @@ const DefinedValue& Lowerer::defined(const std::string& name, lang::SourceRange 
       in_progress_[name] = false;
       return bound_.at(name);
     }
+    in_progress_[name] = true;  // before the dependencies: a cycle the checker missed cannot recurse
     if (!(symbol->data_only && data_lowerer_)) lower_dependencies_first(*definition);
-    in_progress_[name] = true;
     value = symbol->data_only && data_lowerer_ ? copy_from_data_program(name, where) : lower_definition(*definition);
     in_progress_[name] = false;
   } else {
