@@ -123,31 +123,25 @@ void assemble_definitions(Lowerer& lowerer, const lang::Symbol& requested) {
     }
     if (slice_is_empty(slice)) return;
     // Each element is written once: a value overwritten by every iteration (a local of the
-    // loop body) would need the loop's other statements lowered in step with it.
-    std::vector<std::size_t> at(assembly.dims.size());
-    for (std::size_t flat = 0; flat < assembly.written.size(); ++flat) {
-      std::size_t rest = flat;
-      bool inside = true;
-      for (std::size_t k = 0; k < assembly.dims.size(); ++k) {
-        const std::size_t index = rest % assembly.dims[k];
-        rest /= assembly.dims[k];
-        inside = inside && index >= slice[k].offset && index < slice[k].offset + slice[k].length;
-      }
-      if (!inside) continue;
-      if (assembly.written[flat])
+    // loop body) would need the loop's other statements lowered in step with it. Checked on
+    // the slice's own offsets (O(slice), not O(whole), per write: a recursion of length T
+    // compiled in O(T^2) before).
+    const tensor::Shape expected = slice_shape(slice);
+    std::vector<std::size_t> offsets = slice_offsets(expected, slice, assembly.value.shape());
+    for (std::size_t offset : offsets) {
+      if (assembly.written[offset])
         throw LocatedError(statement.range, "this statement writes an element of '" + symbol.name +
                                                 "' written before (a local assigned in every iteration of a sequential "
                                                 "loop?), which is not supported by the engine yet");
-      assembly.written[flat] = 1;
+      assembly.written[offset] = 1;
     }
-    const tensor::Shape expected = slice_shape(slice);
     ad::Node piece = lowerer.lower(*rhs, context);
     if (!(piece.shape() == expected))  // constant along a plate or a span: broadcast
       piece = ad::add(piece, lowerer.constant(expected, std::vector<double>(expected.element_count(), 0.0)));
     if (!(piece.shape() == expected))
       throw LocatedError(statement.range, "this value is shaped " + piece.shape().to_string() + " but its left side " +
                                               expected.to_string());
-    assembly.value = ad::write_in_place(assembly.value, piece, slice_offsets(expected, slice, assembly.value.shape()));
+    assembly.value = ad::write_in_place(assembly.value, piece, std::move(offsets));
     lowerer.bind(symbol.name, assembly.value);  // later statements read what is written so far
   };
 
