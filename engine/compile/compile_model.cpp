@@ -28,11 +28,15 @@ std::vector<std::string> CompiledModel::constrained_names() const {
 
 std::vector<double> CompiledModel::constrained_values() const {
   std::vector<double> values;
+  append_constrained_values(values);
+  return values;
+}
+
+void CompiledModel::append_constrained_values(std::vector<double>& out) const {
   for (const ParameterSlot& slot : slots) {
     std::span<double> slot_values = program->values(slot.value);
-    values.insert(values.end(), slot_values.begin(), slot_values.end());
+    out.insert(out.end(), slot_values.begin(), slot_values.end());
   }
-  return values;
 }
 
 std::string CompiledModel::describe_arguments(const FactorTerm& term) const {
@@ -76,23 +80,21 @@ std::vector<std::string> CompiledModel::definition_names() const {
 }
 
 void CompiledModel::append_reported_values(std::vector<double>& out) const {
-  for (const ParameterSlot& slot : slots) {
-    std::span<double> slot_values = program->values(slot.value);
-    out.insert(out.end(), slot_values.begin(), slot_values.end());
-  }
-  for (const ReportedDefinition& definition : definitions) {
-    std::span<double> definition_values = program->values(definition.value);
-    out.insert(out.end(), definition_values.begin(), definition_values.end());
-  }
+  append_constrained_values(out);
+  append_definition_values(out);
 }
 
 std::vector<double> CompiledModel::definition_values() const {
   std::vector<double> values;
+  append_definition_values(values);
+  return values;
+}
+
+void CompiledModel::append_definition_values(std::vector<double>& out) const {
   for (const ReportedDefinition& definition : definitions) {
     std::span<double> definition_values = program->values(definition.value);
-    values.insert(values.end(), definition_values.begin(), definition_values.end());
+    out.insert(out.end(), definition_values.begin(), definition_values.end());
   }
-  return values;
 }
 
 std::optional<CompiledModel> compile_model(const lang::CheckedProgram& checked, const io::DataSet& data,

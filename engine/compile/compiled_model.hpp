@@ -135,7 +135,10 @@ struct CompiledModel {
   // The same for the reported definitions.
   std::vector<std::string> definition_names() const;
   std::vector<double> definition_values() const;
-  // Both, appended to `out` without a temporary (a sampler's row per draw).
+  // The same values appended to `out` without a temporary (a sampler's row per draw): the
+  // constrained ones, the definitions', or both in that order.
+  void append_constrained_values(std::vector<double>& out) const;
+  void append_definition_values(std::vector<double>& out) const;
   void append_reported_values(std::vector<double>& out) const;
 };
 

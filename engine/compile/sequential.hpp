@@ -58,10 +58,10 @@ std::vector<WrittenDim> written_slice(Lowerer& lowerer, const lang::Expr& lhs, c
 tensor::Shape slice_shape(const std::vector<WrittenDim>& slice);
 bool slice_is_empty(const std::vector<WrittenDim>& slice);
 // `whole` with the slice replaced by `piece` (shaped slice_shape): whole .* keep_mask + the
-// piece embedded among zeros by concatenation (O(size of whole) per write). `fresh`: the
-// slice's elements of `whole` are known to be zeros (never written), so no mask is needed.
+// piece embedded among zeros by concatenation (O(size of whole) per write; a slice written
+// for the first time goes through ad::write_in_place instead).
 ad::Node write_slice(Lowerer& lowerer, ad::Node whole, ad::Node piece, const std::vector<WrittenDim>& slice,
-                     const std::vector<std::size_t>& dims, bool fresh = false);
+                     const std::vector<std::size_t>& dims);
 // The flat offsets in `whole` (event dims 0.. as the variable's) of each element of a piece
 // shaped slice_shape(slice), in the piece's layout: the targets of ad::write_in_place.
 std::vector<std::size_t> slice_offsets(const tensor::Shape& piece, const std::vector<WrittenDim>& slice,

@@ -146,8 +146,7 @@ bool slice_is_empty(const std::vector<WrittenDim>& positions) {
 }
 
 ad::Node write_slice(Lowerer& lowerer, ad::Node whole, ad::Node piece, const std::vector<WrittenDim>& positions,
-                     const std::vector<std::size_t>& dims, bool fresh) {
-  if (fresh) return ad::add(whole, embed(lowerer, piece, positions, dims));
+                     const std::vector<std::size_t>& dims) {
   ad::Node mask = lowerer.constant(whole.shape(), keep_mask(positions, dims));
   return ad::add(ad::multiply(whole, mask), embed(lowerer, piece, positions, dims));
 }
